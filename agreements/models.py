@@ -1,0 +1,467 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.models import AdministrativeUnit, FoldedNameMixin, Organization
+from units.text import nfc
+
+
+class FocusArea(models.Model):
+    """A focus area (nội dung trọng tâm) a regulation names; seeded from agreements.catalogue."""
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("nội dung trọng tâm")
+        verbose_name_plural = _("nội dung trọng tâm")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class LegalDocument(models.Model):
+    """A legal basis an agreement cites (a law, a resolution, a decision)."""
+
+    number = models.CharField(_("số, ký hiệu"), max_length=60, unique=True)
+    doc_type = models.CharField(_("loại văn bản"), max_length=60)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    title = models.CharField(_("trích yếu"), max_length=400)
+
+    class Meta:
+        verbose_name = _("văn bản căn cứ")
+        verbose_name_plural = _("văn bản căn cứ")
+        ordering = ["issued_on", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type} {self.number}"
+
+
+class Indicator(models.Model):
+    """A figure reviews report (joint patrols, cases handled ...); seeded from the catalogue."""
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=300)
+    unit = models.CharField(_("đơn vị tính"), max_length=60)
+    group = models.CharField(_("nhóm"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def restrict(self, user):
+        from units.scoping import restrict
+
+        return restrict(self, user)
+
+    def in_force(self, on: datetime.date | None = None):
+        """In force on a date: signed, status in force, and the date inside its period."""
+        on = on or timezone.localdate()
+        return self.filter(
+            status=Agreement.Status.IN_FORCE,
+            valid_from__lte=on,
+        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+    def in_force_during(self, start: datetime.date, end: datetime.date):
+        """In force at some point of [start, end], judged by dates and end-of-life dates."""
+        return (
+            self.exclude(status=Agreement.Status.DRAFT)
+            .filter(valid_from__lte=end)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        )
+
+
+class Agreement(FoldedNameMixin):
+    """A coordination regulation, twinning agreement or plan, exactly as signed."""
+
+    class Kind(models.TextChoices):
+        REGULATION = "regulation", _("Quy chế phối hợp")
+        TWINNING = "twinning", _("Kết nghĩa")
+        PLAN = "plan", _("Kế hoạch phối hợp")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        IN_FORCE = "in_force", _("Đang có hiệu lực")
+        EXPIRED = "expired", _("Hết hiệu lực")
+        TERMINATED = "terminated", _("Chấm dứt")
+        SUPERSEDED = "superseded", _("Được thay thế")
+
+    class TerminationReason(models.TextChoices):
+        PARTNER_DISSOLVED = "partner_dissolved", _("Đơn vị ký kết giải thể, sáp nhập")
+        MUTUAL = "mutual", _("Các bên thỏa thuận chấm dứt")
+        OTHER = "other", _("Lý do khác")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    title = models.CharField(_("tên văn bản"), max_length=500)
+    signed_on = models.DateField(_("ngày ký"), null=True, blank=True)
+    signed_at = models.CharField(_("nơi ký"), max_length=200, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ ngày"))
+    valid_until = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    ended_on = models.DateField(_("ngày kết thúc hiệu lực"), null=True, blank=True)
+    termination_reason = models.CharField(
+        _("lý do chấm dứt"), max_length=30, choices=TerminationReason.choices, blank=True
+    )
+    termination_note = models.TextField(_("ghi chú chấm dứt"), blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("thay thế văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    focus_areas = models.ManyToManyField(
+        FocusArea, verbose_name=_("nội dung trọng tâm"), blank=True
+    )
+    legal_bases = models.ManyToManyField(LegalDocument, verbose_name=_("căn cứ"), blank=True)
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("tỉnh, thành phố"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_("Để trống với quy chế cấp toàn quốc."),
+    )
+    parties_key = models.CharField(max_length=400, editable=False, db_index=True, default="")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[focus_areas, legal_bases])
+
+    objects = AgreementQuerySet.as_manager()
+    SCOPE_FIELD = "province"
+
+    class Meta:
+        verbose_name = _("văn bản phối hợp")
+        verbose_name_plural = _("văn bản phối hợp")
+        ordering = ["-valid_from", "-id"]
+        indexes = [
+            models.Index(fields=["province", "status", "kind"], name="agreement_scope_idx"),
+            models.Index(fields=["valid_until"], name="agreement_valid_until_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="agreement_period_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(signed_on__lte=models.F("valid_until")),
+                name="agreement_signed_within_period",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="terminated") | ~Q(termination_reason=""),
+                name="agreement_terminated_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["terminated", "superseded"]) | Q(ended_on__isnull=False),
+                name="agreement_ended_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=models.F("id")),
+                name="agreement_not_superseding_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.number or self.get_kind_display()
+        return f"{label} – {self.title}"
+
+    def searchable_parts(self) -> list[str]:
+        self.title = nfc(self.title)
+        self.number = nfc(self.number)
+        self.summary = nfc(self.summary)
+        return [self.number, self.title]
+
+    @property
+    def period_label(self) -> str:
+        """ "2025–2030", as users speak of a period."""
+        if self.valid_until is None:
+            return f"{self.valid_from.year}–"
+        return f"{self.valid_from.year}–{self.valid_until.year}"
+
+    @property
+    def is_locked_status(self) -> bool:
+        return self.status in (self.Status.TERMINATED, self.Status.SUPERSEDED, self.Status.EXPIRED)
+
+
+class AgreementParty(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Chủ trì")
+        PARTY = "party", _("Bên ký kết")
+        WITNESS = "witness", _("Chứng kiến")
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="parties"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("tổ chức"),
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.PARTY)
+    signatory_name = models.CharField(_("người ký"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    history = HistoricalRecords()
+
+    SCOPE_FIELD = "agreement__province"
+
+    class Meta:
+        verbose_name = _("bên ký kết")
+        verbose_name_plural = _("các bên ký kết")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organization"], name="party_once_per_agreement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def restrict(self, user):
+        from units.scoping import restrict
+
+        return restrict(self, user)
+
+    def annual(self):
+        return self.filter(kind=Review.Kind.ANNUAL)
+
+
+class Review(models.Model):
+    """A review conference (sơ kết, tổng kết) of an agreement and its report."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Sơ kết năm")
+        MID_TERM = "mid_term", _("Sơ kết giữa kỳ")
+        FINAL = "final", _("Tổng kết")
+        LESSONS = "lessons", _("Rút kinh nghiệm")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        APPROVED = "approved", _("Đã duyệt")
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("văn bản"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    kind = models.CharField(_("loại hội nghị"), max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("năm"), db_index=True)
+    period_start = models.DateField(_("kỳ báo cáo từ"))
+    period_end = models.DateField(_("kỳ báo cáo đến"))
+    held_on = models.DateField(_("ngày tổ chức"), null=True, blank=True)
+    held_at = models.CharField(_("địa điểm"), max_length=200, blank=True)
+    chaired_by = models.CharField(_("chủ trì"), max_length=300, blank=True)
+    attendees = models.TextField(_("thành phần tham dự"), blank=True)
+    situation = models.TextField(_("đặc điểm tình hình"), blank=True)
+    results_leadership = models.TextField(_("kết quả lãnh đạo, chỉ đạo"), blank=True)
+    shortcomings = models.TextField(_("hạn chế"), blank=True)
+    causes = models.TextField(_("nguyên nhân"), blank=True)
+    lessons = models.TextField(_("bài học kinh nghiệm"), blank=True)
+    directions = models.TextField(_("phương hướng, nhiệm vụ, giải pháp"), blank=True)
+    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    report_number = models.CharField(
+        _("số báo cáo"), max_length=20, blank=True, help_text=_("Chỉ phần số, ví dụ 15.")
+    )
+    report_symbol = models.CharField(
+        _("ký hiệu báo cáo"), max_length=40, blank=True, help_text=_("Ví dụ BC/ĐU hoặc BC-UBND.")
+    )
+    report_date = models.DateField(_("ngày ban hành báo cáo"), null=True, blank=True)
+    report_place = models.CharField(_("địa danh ban hành"), max_length=100, blank=True)
+    issuing_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("cơ quan ban hành báo cáo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_reviews",
+    )
+    signer_name = models.CharField(_("người ký"), max_length=200, blank=True)
+    signer_title = models.CharField(
+        _("chức vụ người ký"), max_length=200, blank=True, help_text=_("Ví dụ: Phó Bí thư.")
+    )
+    signer_on_behalf = models.BooleanField(
+        _("ký thay"), default=False, help_text=_("Cấp phó ký thay cấp trưởng (KT.).")
+    )
+    recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi nơi nhận một dòng."))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ReviewQuerySet.as_manager()
+    SCOPE_FIELD = "agreement__province"
+
+    class Meta:
+        verbose_name = _("hội nghị sơ kết, tổng kết")
+        verbose_name_plural = _("hội nghị sơ kết, tổng kết")
+        ordering = ["-year", "-held_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year"],
+                condition=Q(kind="annual"),
+                name="one_annual_review_per_agreement_year",
+                violation_error_message=_("Văn bản này đã có báo cáo sơ kết năm cho năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="review_period_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} – {self.agreement.title}"
+
+    @property
+    def is_final_document(self) -> bool:
+        """A report with its number and signer is final; without them, a draft (DỰ THẢO)."""
+        return bool(self.report_number and self.signer_name)
+
+
+class ReviewFocusResult(models.Model):
+    """The results a review reports for one focus area."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="focus_results")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("kết quả"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["focus_area__order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "focus_area"], name="focus_result_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.focus_area}: {self.text[:50]}"
+
+
+class IndicatorValue(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    SCOPE_FIELD = "review__agreement__province"
+
+    class Meta:
+        verbose_name = _("giá trị chỉ tiêu")
+        verbose_name_plural = _("giá trị chỉ tiêu")
+        ordering = ["indicator__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "indicator"], name="indicator_once_per_review"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="indicator_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def restrict(self, user):
+        from units.scoping import restrict
+
+        return restrict(self, user)
+
+
+class Attachment(models.Model):
+    """The signed scan of an agreement or the minutes of a review, checked by content."""
+
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    province = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("tệp"), upload_to=attachment_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("mô tả"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+    SCOPE_FIELD = "province"
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreement__isnull=False, review__isnull=True)
+                | Q(agreement__isnull=True, review__isnull=False),
+                name="attachment_belongs_to_one_record",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "sha256"], name="attachment_once_per_agreement"
+            ),
+            models.UniqueConstraint(fields=["review", "sha256"], name="attachment_once_per_review"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

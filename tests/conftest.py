@@ -1,0 +1,16 @@
+import pytest
+
+from units.services import admin_units_load
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database holds the real 34 provinces and 3,321 communes."""
+    with django_db_blocker.unblock():
+        admin_units_load()
+
+
+@pytest.fixture
+def admin_units(db):
+    """The real units, reloaded when a transactional test has flushed them."""
+    admin_units_load()

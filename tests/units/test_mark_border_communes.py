@@ -1,0 +1,56 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from units.models import AdministrativeUnit
+
+
+@pytest.fixture
+def codes_file(tmp_path):
+    def write(text):
+        path = tmp_path / "codes.csv"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.mark.django_db
+def test_it_marks_communes_and_their_province(codes_file):
+    # Two communes of Lạng Sơn (20) from the official list.
+    codes = list(
+        AdministrativeUnit.objects.filter(parent__code="20")
+        .order_by("code")[:2]
+        .values_list("code", flat=True)
+    )
+    call_command("mark_border_communes", codes_file("ma_xa\n" + "\n".join(codes) + "\n"))
+    assert set(
+        AdministrativeUnit.objects.filter(is_border=True, parent__code="20").values_list(
+            "code", flat=True
+        )
+    ) == set(codes)
+    assert AdministrativeUnit.objects.get(code="20").is_border
+
+
+@pytest.mark.django_db
+def test_an_unknown_code_changes_nothing(codes_file):
+    real = AdministrativeUnit.objects.communes().first().code
+    with pytest.raises(CommandError, match="99999"):
+        call_command("mark_border_communes", codes_file(f"{real}\n99999\n"))
+    assert not AdministrativeUnit.objects.filter(is_border=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_file_of_garbage_is_refused(codes_file):
+    with pytest.raises(CommandError, match="không phải mã xã"):
+        call_command("mark_border_communes", codes_file("code\nabc\nxyz\n"))
+
+
+@pytest.mark.django_db
+def test_replace_unmarks_communes_missing_from_the_new_list(codes_file):
+    first, second = AdministrativeUnit.objects.communes().order_by("code")[:2]
+    call_command("mark_border_communes", codes_file(f"{first.code}\n{second.code}\n"))
+    call_command("mark_border_communes", codes_file(f"{second.code}\n"), "--replace")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert not first.is_border
+    assert second.is_border

@@ -1,0 +1,76 @@
+"""Row-level scoping: the one function every view, export, report and autocomplete uses.
+
+A user's organization decides their scope. An organization of central level (or a
+superuser) sees everything; any other organization sees the rows of its current
+province. A model opts in by naming the path to its province in `SCOPE_FIELD`.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from units.models import Level
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: everything, one province, or nothing."""
+
+    everything: bool
+    province_id: int | None = None
+
+    @property
+    def is_national(self) -> bool:
+        return self.everything
+
+
+NOTHING = Scope(everything=False)
+EVERYTHING = Scope(everything=True)
+
+
+def scope_of(user) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    organization = getattr(user, "organization", None)
+    if organization is None:
+        return NOTHING
+    if organization.level == Level.CENTRAL and organization.province_id is None:
+        return EVERYTHING
+    if organization.province_id is None:
+        return NOTHING
+    return Scope(everything=False, province_id=organization.province_id)
+
+
+def restrict(queryset: QuerySet, user) -> QuerySet:
+    """Limit `queryset` to the rows `user` may see."""
+    model = queryset.model
+    field = getattr(model, "SCOPE_FIELD", None)
+    scope = scope_of(user)
+    if scope.everything or field is None:
+        return queryset
+    if scope.province_id is None:
+        return queryset.none()
+    condition = Q(**{f"{field}_id": scope.province_id})
+    if getattr(model, "SCOPE_SHARED_WHEN_NULL", False):
+        condition |= Q(**{f"{field}__isnull": True})
+    return queryset.filter(condition)
+
+
+def get_scoped_or_404(queryset_or_model, user, **lookup) -> Model:
+    """Fetch one object the user may see; anything else is a 404, never a 403."""
+    queryset = (
+        queryset_or_model._default_manager.all()
+        if isinstance(queryset_or_model, type)
+        else queryset_or_model
+    )
+    return get_object_or_404(restrict(queryset, user), **lookup)
+
+
+def ensure_in_scope(obj: Model, user) -> None:
+    """Raise 404 when `obj` lies outside the user's scope."""
+    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists():
+        raise Http404
