@@ -344,6 +344,7 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("hội nghị sơ kết, tổng kết")
         verbose_name_plural = _("hội nghị sơ kết, tổng kết")
+        permissions = [("approve_review", _("Có thể duyệt báo cáo sơ kết, tổng kết"))]
         ordering = ["-year", "-held_on", "-id"]
         constraints = [
             models.UniqueConstraint(

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "agreements"
-urlpatterns: list = []
+urlpatterns = [
+    path("import/", include("agreements.import_urls")),
+]

@@ -1,0 +1,215 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from agreements import services
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    Attachment,
+    FocusArea,
+    Indicator,
+    IndicatorValue,
+    LegalDocument,
+    Review,
+    ReviewFocusResult,
+)
+from units.admin import FoldedSearchMixin, ProvinceListFilter
+
+
+class AgreementPartyInline(admin.TabularInline):
+    model = AgreementParty
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class AgreementAttachmentInline(admin.TabularInline):
+    model = Attachment
+    fk_name = "agreement"
+    extra = 0
+    fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        # Uploads go through attachment_add, which checks content, size and duplicates.
+        return False
+
+
+class ReviewAttachmentInline(AgreementAttachmentInline):
+    fk_name = "review"
+
+
+class SignedYearFilter(admin.SimpleListFilter):
+    title = _("năm ký")
+    parameter_name = "signed_year"
+
+    def lookups(self, request, model_admin):
+        years = Agreement.objects.dates("signed_on", "year", order="DESC")
+        return [(d.year, d.year) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(signed_on__year=self.value())
+        return queryset
+
+
+class PeriodFilter(admin.SimpleListFilter):
+    title = _("nhiệm kỳ")
+    parameter_name = "period"
+
+    def lookups(self, request, model_admin):
+        rows = (
+            Agreement.objects.order_by()
+            .values_list("valid_from__year", "valid_until__year")
+            .distinct()
+        )
+        periods = sorted({(a, b) for a, b in rows}, reverse=True, key=lambda p: (p[0], p[1] or 0))
+        return [(f"{a}-{b or ''}", f"{a}–{b or ''}") for a, b in periods]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        start, _sep, end = self.value().partition("-")
+        queryset = queryset.filter(valid_from__year=start)
+        if end:
+            return queryset.filter(valid_until__year=end)
+        return queryset.filter(valid_until__isnull=True)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["number", "title", "kind", "status", "province", "valid_from", "valid_until"]
+    list_filter = [
+        ProvinceListFilter,
+        "kind",
+        "status",
+        PeriodFilter,
+        SignedYearFilter,
+        "focus_areas",
+    ]
+    list_select_related = ["province"]
+    date_hierarchy = "signed_on"
+    autocomplete_fields = ["province", "supersedes"]
+    filter_horizontal = ["focus_areas", "legal_bases"]
+    readonly_fields = [
+        "status",
+        "ended_on",
+        "termination_reason",
+        "termination_note",
+        "version",
+        "created_by",
+        "updated_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [AgreementPartyInline, AgreementAttachmentInline]
+    actions = ["expire_selected"]
+    list_per_page = 50
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        agreement = form.instance
+        key = ",".join(
+            str(pk)
+            for pk in sorted(set(agreement.parties.values_list("organization_id", flat=True)))
+        )
+        if agreement.parties_key != key:
+            Agreement.objects.filter(pk=agreement.pk).update(parties_key=key)
+
+    @admin.action(description=_("Chuyển sang hết hiệu lực (các văn bản đã quá thời hạn)"))
+    def expire_selected(self, request, queryset):
+        done = 0
+        for agreement in queryset:
+            try:
+                services.agreement_expire(agreement=agreement, user=request.user)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{agreement}: {exc.messages[0]}", messages.WARNING)
+        self.message_user(request, _("Đã chuyển %(n)d văn bản.") % {"n": done})
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+    autocomplete_fields = ["indicator"]
+
+
+class FocusResultInline(admin.StackedInline):
+    model = ReviewFocusResult
+    extra = 0
+
+
+class ReviewSearchMixin:
+    search_fields = ["agreement__search_text"]
+
+    def get_search_results(self, request, queryset, search_term):
+        from units.text import search
+
+        if not search_term:
+            return queryset, False
+        return search(queryset, search_term, field="agreement__search_text"), False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReviewSearchMixin, SimpleHistoryAdmin):
+    list_display = ["agreement", "kind", "year", "held_on", "status"]
+    list_filter = ["kind", "status", "year"]
+    list_select_related = ["agreement"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["agreement", "issuing_organization"]
+    readonly_fields = ["status", "approved_by", "approved_at", "version"]
+    inlines = [IndicatorValueInline, FocusResultInline, ReviewAttachmentInline]
+    actions = ["approve_selected"]
+
+    @admin.action(description=_("Duyệt các báo cáo đã chọn"))
+    def approve_selected(self, request, queryset):
+        for review in queryset:
+            try:
+                services.review_approve(review=review, user=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{review}: {exc.messages[0]}", messages.WARNING)
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(admin.ModelAdmin):
+    list_display = ["order", "code", "name"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(LegalDocument)
+class LegalDocumentAdmin(admin.ModelAdmin):
+    list_display = ["number", "doc_type", "issuer", "issued_on", "title"]
+    search_fields = ["number", "title"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["order", "code", "group", "name", "unit"]
+    list_filter = ["group"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["review", "indicator", "value"]
+    list_select_related = ["review__agreement", "indicator"]
+    autocomplete_fields = ["review", "indicator"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "agreement", "review", "content_type", "size", "uploaded_at"]
+    list_select_related = ["agreement", "review"]
+    readonly_fields = ["sha256", "size", "content_type", "uploaded_by", "uploaded_at"]
+    search_fields = ["original_name"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,183 @@
+"""Reads that cross relations: review due tracking, expiries, coverage, list/detail fetches.
+
+Selectors take a base queryset already limited by `units.scoping.restrict`, so the
+same code answers for a province, a user or the whole country.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from agreements.models import Agreement, AgreementParty, IndicatorValue, Review
+from units.models import AdministrativeUnit, Organization
+
+REVIEWED_KINDS = (Agreement.Kind.REGULATION, Agreement.Kind.TWINNING)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def agreement_list(agreements: QuerySet) -> QuerySet:
+    """What a list row shows: province and parties with their organizations."""
+    return agreements.select_related("province").prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=AgreementParty.objects.select_related("organization").order_by("order"),
+        )
+    )
+
+
+def agreement_detail(agreements: QuerySet) -> QuerySet:
+    return (
+        agreement_list(agreements)
+        .select_related("supersedes", "superseded_by", "created_by", "updated_by")
+        .prefetch_related(
+            "focus_areas",
+            "legal_bases",
+            "attachments",
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.order_by("-year", "-held_on").prefetch_related(
+                    Prefetch(
+                        "indicator_values",
+                        queryset=IndicatorValue.objects.select_related("indicator"),
+                    )
+                ),
+            ),
+        )
+    )
+
+
+def annual_review_due_on(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The day on which an agreement must be in force for its year-`year` review to be due.
+
+    For a past year, 31 December; for the current year, today. An agreement that
+    ended mid-year (a dissolved partner) owes no review for that year.
+    """
+    today = today or timezone.localdate()
+    return min(datetime.date(year, 12, 31), today)
+
+
+def agreements_in_force_on(agreements: QuerySet, on: datetime.date) -> QuerySet:
+    """In force on a past or present day, judged by dates, not today's status."""
+    return (
+        agreements.exclude(status=Agreement.Status.DRAFT)
+        .filter(valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+    )
+
+
+def reviews_missing(
+    agreements: QuerySet, *, year: int, today: datetime.date | None = None
+) -> QuerySet:
+    """Regulations and twinnings in force in `year` that have no annual review for it."""
+    on = annual_review_due_on(year, today)
+    has_review = Review.objects.filter(agreement=OuterRef("pk"), kind=Review.Kind.ANNUAL, year=year)
+    return (
+        agreements_in_force_on(agreements.filter(kind__in=REVIEWED_KINDS), on)
+        .annotate(has_review=Exists(has_review))
+        .filter(has_review=False)
+    )
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    year: int
+    overdue: bool
+    due: int
+    missing: int
+
+    @property
+    def held(self) -> int:
+        return self.due - self.missing
+
+
+def review_due_status(
+    agreements: QuerySet, *, year: int, today: datetime.date | None = None
+) -> ReviewDue:
+    """How many annual reviews are owed for `year`, how many are missing, and if overdue."""
+    today = today or timezone.localdate()
+    on = annual_review_due_on(year, today)
+    due = agreements_in_force_on(agreements.filter(kind__in=REVIEWED_KINDS), on).count()
+    missing = reviews_missing(agreements, year=year, today=today).count()
+    return ReviewDue(
+        year=year, overdue=today > datetime.date(year, 12, 31), due=due, missing=missing
+    )
+
+
+def agreements_expiring(
+    agreements: QuerySet, *, months: int, today: datetime.date | None = None
+) -> QuerySet:
+    """In force today and ending within the next `months` months."""
+    today = today or timezone.localdate()
+    return agreements.filter(
+        status=Agreement.Status.IN_FORCE,
+        valid_until__gte=today,
+        valid_until__lte=add_months(today, months),
+    ).order_by("valid_until")
+
+
+def in_force_by_kind(agreements: QuerySet, *, on: datetime.date | None = None) -> dict[str, int]:
+    on = on or timezone.localdate()
+    rows = agreements.in_force(on).values("kind").annotate(n=Count("id")).order_by("kind")
+    counts = {kind: 0 for kind in Agreement.Kind.values}
+    counts.update({row["kind"]: row["n"] for row in rows})
+    return counts
+
+
+@dataclass(frozen=True)
+class Coverage:
+    communes_covered: int
+    communes_total: int
+    posts_covered: int
+    posts_total: int
+
+
+def coverage(*, province_id: int | None = None, on: datetime.date | None = None) -> Coverage:
+    """Border communes with an agreement in force with their border post, and posts with one.
+
+    A commune counts when some border post covering it is a party to an agreement in
+    force on `on`; a post counts when it is a party to at least one.
+    """
+    on = on or timezone.localdate()
+    in_force = agreements_in_force_on(Agreement.objects.all(), on)
+    posts = Organization.objects.border_posts().active(on)
+    communes = AdministrativeUnit.objects.current(on).communes().border()
+    if province_id is not None:
+        posts = posts.filter(province_id=province_id)
+        communes = communes.filter(parent_id=province_id)
+    signed_posts = posts.filter(
+        Exists(
+            AgreementParty.objects.filter(
+                organization=OuterRef("pk"), agreement__in=in_force.values("pk")
+            )
+        )
+    )
+    covered = communes.filter(covering_posts__in=signed_posts.values("pk")).distinct()
+    return Coverage(
+        communes_covered=covered.count(),
+        communes_total=communes.count(),
+        posts_covered=signed_posts.count(),
+        posts_total=posts.count(),
+    )
+
+
+def coverage_by_province(*, on: datetime.date | None = None) -> list[dict]:
+    """One coverage row per border province, for national users and reports."""
+    on = on or timezone.localdate()
+    provinces = AdministrativeUnit.objects.current(on).provinces().filter(is_border=True)
+    return [
+        {"province": province, "coverage": coverage(province_id=province.pk, on=on)}
+        for province in provinces.order_by("name")
+    ]
