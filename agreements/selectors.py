@@ -147,8 +147,8 @@ class Coverage:
 def coverage(*, province_id: int | None = None, on: datetime.date | None = None) -> Coverage:
     """Border communes with an agreement in force with their border post, and posts with one.
 
-    A commune counts when some border post covering it is a party to an agreement in
-    force on `on`; a post counts when it is a party to at least one.
+    A post counts when it, or its party committee, is a party to an agreement in force
+    on `on`; a border commune counts when a post covering it counts.
     """
     on = on or timezone.localdate()
     in_force = agreements_in_force_on(Agreement.objects.all(), on)
@@ -157,10 +157,12 @@ def coverage(*, province_id: int | None = None, on: datetime.date | None = None)
     if province_id is not None:
         posts = posts.filter(province_id=province_id)
         communes = communes.filter(parent_id=province_id)
+    # A post signs itself or through its party committee (Đảng ủy Đồn Biên phòng).
     signed_posts = posts.filter(
         Exists(
             AgreementParty.objects.filter(
-                organization=OuterRef("pk"), agreement__in=in_force.values("pk")
+                Q(organization=OuterRef("pk")) | Q(organization__party_of=OuterRef("pk")),
+                agreement__in=in_force.values("pk"),
             )
         )
     )

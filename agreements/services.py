@@ -519,7 +519,9 @@ def _save_indicator_values(review: Review, values: dict, user) -> None:
         item = current or IndicatorValue(review=review, indicator=indicator)
         item.value = value
         item._history_user = user
-        item.full_clean(validate_unique=False)
+        # The foreign keys come from the catalogue and the review just saved, and the
+        # database enforces the constraints: checking only the value saves two queries.
+        item.clean_fields(exclude=["review", "indicator"])
         item.save()
 
 

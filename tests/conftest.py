@@ -14,3 +14,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def admin_units(db):
     """The real units, reloaded when a transactional test has flushed them."""
     admin_units_load()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hashing demo passwords with PBKDF2 would dominate the suite's run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
