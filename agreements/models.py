@@ -73,20 +73,26 @@ class AgreementQuerySet(models.QuerySet):
         return restrict(self, user)
 
     def in_force(self, on: datetime.date | None = None):
-        """In force on a date: signed, status in force, and the date inside its period."""
+        """In force on a day, past or present: judged by dates, not by today's status.
+
+        Signed (not a draft), the day inside the period, and not yet ended early:
+        `ended_on` is the first day out of force for every way an agreement ends.
+        """
         on = on or timezone.localdate()
-        return self.filter(
-            status=Agreement.Status.IN_FORCE,
-            valid_from__lte=on,
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        return (
+            self.exclude(status=Agreement.Status.DRAFT)
+            .filter(valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        )
 
     def in_force_during(self, start: datetime.date, end: datetime.date):
-        """In force at some point of [start, end], judged by dates and end-of-life dates."""
+        """In force on at least one day of [start, end]."""
         return (
             self.exclude(status=Agreement.Status.DRAFT)
             .filter(valid_from__lte=end)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
         )
 
 
@@ -121,7 +127,14 @@ class Agreement(FoldedNameMixin):
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    ended_on = models.DateField(_("ngày kết thúc hiệu lực"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("thôi hiệu lực từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ngày đầu tiên văn bản không còn hiệu lực (hết hạn, chấm dứt hoặc được thay thế)."
+        ),
+    )
     termination_reason = models.CharField(
         _("lý do chấm dứt"), max_length=30, choices=TerminationReason.choices, blank=True
     )
@@ -170,6 +183,8 @@ class Agreement(FoldedNameMixin):
         indexes = [
             models.Index(fields=["province", "status", "kind"], name="agreement_scope_idx"),
             models.Index(fields=["valid_until"], name="agreement_valid_until_idx"),
+            # The lists' default order: the first page reads 25 index entries, not a sort.
+            models.Index(fields=["valid_from", "id"], name="agreement_list_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(

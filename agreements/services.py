@@ -283,7 +283,9 @@ def _bump_version(model, obj, expected_version: int | None) -> None:
         query = query.filter(version=expected_version)
     if query.update(version=F("version") + 1) != 1:
         raise ConcurrentEditError()
-    obj.version = (expected_version or obj.version) + 1
+    # Without an expected version the copy in hand may be stale; saving its number
+    # would move the version backwards and hide the next concurrent edit.
+    obj.version = model.objects.values_list("version", flat=True).get(pk=obj.pk)
 
 
 @transaction.atomic
@@ -319,6 +321,9 @@ def agreement_update(
 
 
 def _transition(agreement: Agreement, target: str) -> None:
+    # Judge the move, and save afterwards, from the row as it is now: a copy opened
+    # earlier would undo edits made since, or end an already ended agreement again.
+    agreement.refresh_from_db(from_queryset=Agreement.objects.select_for_update())
     if target not in ALLOWED_TRANSITIONS[agreement.status]:
         raise ValidationError(
             _("Không thể chuyển văn bản từ trạng thái “%(from)s” sang “%(to)s”.")
@@ -343,8 +348,7 @@ def agreement_activate(*, agreement: Agreement, user) -> Agreement:
 def _save_status(agreement: Agreement, user) -> Agreement:
     agreement.updated_by = user
     agreement._history_user = user
-    Agreement.objects.filter(pk=agreement.pk).update(version=F("version") + 1)
-    agreement.version += 1
+    _bump_version(Agreement, agreement, None)
     agreement.full_clean(exclude=["supersedes"])
     agreement.save()
     return agreement
@@ -376,11 +380,11 @@ def agreement_terminate(
 
 @transaction.atomic
 def agreement_expire(*, agreement: Agreement, user=None) -> Agreement:
-    """An agreement whose period is over expires on the day after its last day."""
+    """An agreement whose period is over expires: out of force from the day after its last."""
     if agreement.valid_until is None or agreement.valid_until >= _today():
         raise ValidationError(_("Văn bản chưa hết thời hạn hiệu lực."))
     _transition(agreement, Status.EXPIRED)
-    agreement.ended_on = agreement.valid_until
+    agreement.ended_on = agreement.valid_until + datetime.timedelta(days=1)
     return _save_status(agreement, user)
 
 
@@ -439,9 +443,12 @@ def organization_dissolve(
     organization.save()
     terminated = []
     if terminate_agreements:
-        in_force = Agreement.objects.filter(
-            status=Status.IN_FORCE, parties__organization=organization
-        ).distinct()
+        # An agreement that already ran its full term expires; it is not terminated.
+        in_force = (
+            Agreement.objects.filter(status=Status.IN_FORCE, parties__organization=organization)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+            .distinct()
+        )
         for agreement in in_force:
             terminated.append(
                 agreement_terminate(

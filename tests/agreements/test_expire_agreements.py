@@ -39,7 +39,7 @@ def test_it_expires_only_agreements_whose_period_has_ended(capsys):
     ended.refresh_from_db()
     running.refresh_from_db()
     assert ended.status == Agreement.Status.EXPIRED
-    assert ended.ended_on == datetime.date(2023, 12, 31)
+    assert ended.ended_on == datetime.date(2024, 1, 1)
     assert running.status == Agreement.Status.IN_FORCE
     assert "expired 1 agreement(s)" in capsys.readouterr().out
     assert ended.history.first().status == Agreement.Status.EXPIRED

@@ -1,0 +1,137 @@
+"""Changes made in Django admin are recorded with the admin who made them."""
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import Agreement, AgreementParty
+
+
+def form_data(response) -> dict:
+    """The POST an unchanged admin change form would send, inlines included."""
+    data = {}
+
+    def add(form):
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None:
+                continue
+            if isinstance(value, list | tuple):
+                data[form.add_prefix(name)] = [str(v) for v in value]
+            elif isinstance(value, bool):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            else:
+                data[form.add_prefix(name)] = field.widget.format_value(value) or value
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = value
+        for form in formset.initial_forms:
+            add(form)
+    return data
+
+
+@pytest.fixture
+def admin_client(client, users):
+    client.force_login(users.admin)
+    return client
+
+
+def test_an_organization_changed_in_admin_is_recorded_with_the_admin(admin_client, orgs, users):
+    url = reverse("admin:units_organization_change", args=[orgs.post_a.pk])
+    data = form_data(admin_client.get(url))
+    data["short_name"] = "Đồn Hồng Vân"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    orgs.post_a.refresh_from_db()
+    assert orgs.post_a.short_name == "Đồn Hồng Vân"
+    assert orgs.post_a.covered_communes.count() == 2
+    latest = orgs.post_a.history.latest("history_id")
+    assert (latest.history_type, latest.history_user, latest.short_name) == (
+        "~",
+        users.admin,
+        "Đồn Hồng Vân",
+    )
+
+
+def test_an_agreement_changed_in_admin_records_it_and_its_parties(
+    admin_client, make_agreement, orgs, users
+):
+    agreement = make_agreement()
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    data = form_data(admin_client.get(url))
+    data["title"] = "Quy chế phối hợp (sửa trong quản trị)"
+    lead = agreement.parties.get(organization=orgs.bg_command)
+    index = next(k for k, v in data.items() if k.endswith("-id") and v == str(lead.pk))
+    data[index.replace("-id", "-signatory_name")] = "Đại tá Nguyễn Văn A"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    agreement.refresh_from_db()
+    assert agreement.title == "Quy chế phối hợp (sửa trong quản trị)"
+    assert agreement.updated_by == users.admin
+    assert agreement.history.latest("history_id").history_user == users.admin
+    party_row = AgreementParty.history.filter(id=lead.pk).latest("history_id")
+    assert (party_row.history_user, party_row.signatory_name) == (
+        users.admin,
+        "Đại tá Nguyễn Văn A",
+    )
+
+
+def test_a_party_added_in_admin_updates_the_parties_key(admin_client, make_agreement, orgs):
+    agreement = make_agreement()
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    data = form_data(admin_client.get(url))
+    data["parties-TOTAL_FORMS"] = 3
+    data.update(
+        {
+            "parties-2-organization": orgs.peoples_committee.pk,
+            "parties-2-role": AgreementParty.Role.PARTY,
+            "parties-2-order": 3,
+            "parties-2-agreement": agreement.pk,
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    expected = sorted([orgs.bg_command.pk, orgs.city_party.pk, orgs.peoples_committee.pk])
+    assert agreement.parties_key == ",".join(map(str, expected))
+
+
+def test_the_history_pages_show_who_changed_what(admin_client, make_agreement, orgs, users):
+    agreement = make_agreement()
+    response = admin_client.get(reverse("admin:agreements_agreement_history", args=[agreement.pk]))
+    assert response.status_code == 200
+    assert users.hue_clerk.username in response.content.decode()
+    response = admin_client.get(reverse("admin:units_organization_history", args=[orgs.post_a.pk]))
+    assert response.status_code == 200
+
+
+def test_the_status_cannot_be_changed_in_admin(admin_client, make_agreement):
+    agreement = make_agreement()
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    data = form_data(admin_client.get(url))
+    data["status"] = Agreement.Status.TERMINATED
+    assert admin_client.post(url, data).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.IN_FORCE
+
+
+def test_the_expire_action_expires_only_what_is_over(admin_client, make_agreement, orgs, users):
+    over = make_agreement()
+    running = make_agreement([orgs.bg_command, orgs.peoples_committee], valid_until=None)
+    response = admin_client.post(
+        reverse("admin:agreements_agreement_changelist"),
+        {"action": "expire_selected", "_selected_action": [over.pk, running.pk]},
+        follow=True,
+    )
+    assert "Đã chuyển 1 văn bản." in response.content.decode()
+    assert Agreement.objects.get(pk=over.pk).status == Agreement.Status.EXPIRED
+    assert Agreement.objects.get(pk=running.pk).status == Agreement.Status.IN_FORCE
+    assert over.history.latest("history_id").history_user == users.admin
+
+
+def test_an_admin_search_ignores_diacritics(admin_client, orgs):
+    response = admin_client.get(reverse("admin:units_organization_changelist"), {"q": "hong van"})
+    assert [o.pk for o in response.context["cl"].result_list] == [orgs.post_a.pk]
