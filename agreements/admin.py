@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements import services
@@ -15,6 +17,7 @@ from agreements.models import (
     Review,
     ReviewFocusResult,
 )
+from agreements.resources import AgreementResource, ReviewResource
 from units.admin import FoldedSearchMixin, ProvinceListFilter
 
 
@@ -79,7 +82,9 @@ class PeriodFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class AgreementAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    resource_classes = [AgreementResource]
+    formats = [XLSX, CSV]
     list_display = ["number", "title", "kind", "status", "province", "valid_from", "valid_until"]
     list_filter = [
         ProvinceListFilter,
@@ -159,7 +164,9 @@ class ReviewSearchMixin:
 
 
 @admin.register(Review)
-class ReviewAdmin(ReviewSearchMixin, SimpleHistoryAdmin):
+class ReviewAdmin(ImportExportMixin, ReviewSearchMixin, SimpleHistoryAdmin):
+    resource_classes = [ReviewResource]
+    formats = [XLSX, CSV]
     list_display = ["agreement", "kind", "year", "held_on", "status"]
     list_filter = ["kind", "status", "year"]
     list_select_related = ["agreement"]

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from units.models import AdministrativeUnit, Organization, User
+from units.resources import OrganizationResource
 from units.text import search
 
 
@@ -65,7 +68,9 @@ class AdministrativeUnitAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganizationResource]
+    formats = [XLSX, CSV]
     list_display = ["name", "short_name", "code", "kind", "level", "province", "dissolved_on"]
     list_filter = ["kind", "level", ProvinceListFilter, DissolvedFilter]
     list_select_related = ["province"]

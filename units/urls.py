@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from units import views
 
 app_name = "units"
-urlpatterns: list = []
+urlpatterns = [
+    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("units/<str:code>/", views.unit_detail, name="unit_detail"),
+    path(
+        "autocomplete/organizations/",
+        views.organization_autocomplete,
+        name="organization_autocomplete",
+    ),
+]

@@ -1,0 +1,152 @@
+"""The agreements list's filters: one FilterSet behind the page, its links and its exports.
+
+Every choice offered (provinces, parties) comes from the user's scope, and the
+queryset the FilterSet receives is already restricted by `units.scoping.restrict`.
+"""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements import selectors
+from agreements.models import Agreement, FocusArea
+from units.forms import OrganizationAutocomplete
+from units.models import AdministrativeUnit, Organization
+from units.scoping import scope_of
+from units.text import search
+
+
+def province_choices(request):
+    """Provinces the user may filter by: their own, or every current province."""
+    provinces = AdministrativeUnit.objects.current().provinces().order_by("name")
+    if request is None:
+        return provinces.none()
+    scope = scope_of(request.user)
+    if scope.everything:
+        return provinces
+    return provinces.filter(pk=scope.province_id)
+
+
+def party_choices(request):
+    if request is None:
+        return Organization.objects.none()
+    return Organization.objects.restrict(request.user)
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1945)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(**kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
+
+class AgreementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Tỉnh, thành phố"), queryset=province_choices, empty_label=_("Tất cả")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại văn bản"), choices=Agreement.Kind.choices, empty_label=_("Tất cả")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=Agreement.Status.choices, empty_label=_("Tất cả")
+    )
+    party = django_filters.ModelChoiceFilter(
+        label=_("Bên ký kết"),
+        queryset=party_choices,
+        method="filter_party",
+        widget=OrganizationAutocomplete,
+    )
+    party_kind = django_filters.ChoiceFilter(
+        label=_("Loại bên ký kết"),
+        choices=Organization.Kind.choices,
+        empty_label=_("Tất cả"),
+        method="filter_party_kind",
+    )
+    period = django_filters.CharFilter(
+        label=_("Thời hạn (ví dụ 2025-2030)"), method="filter_period"
+    )
+    signed_year = YearFilter(label=_("Năm ký"), field_name="signed_on", lookup_expr="year")
+    focus_area = django_filters.ModelChoiceFilter(
+        label=_("Nội dung trọng tâm"),
+        queryset=FocusArea.objects.all(),
+        field_name="focus_areas",
+        empty_label=_("Tất cả"),
+    )
+    in_force = django_filters.BooleanFilter(
+        label=_("Đang có hiệu lực hôm nay"),
+        method="filter_in_force",
+        widget=forms.CheckboxInput,
+    )
+    review_missing = YearFilter(label=_("Chưa sơ kết năm"), method="filter_review_missing")
+    review_due = YearFilter(label=_("Phải sơ kết năm"), method="filter_review_due")
+    expiring = django_filters.NumberFilter(
+        label=_("Hết hiệu lực trong (tháng)"),
+        method="filter_expiring",
+        min_value=1,
+        max_value=120,
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sắp xếp"),
+        fields=(
+            ("number", "number"),
+            ("title", "title"),
+            ("kind", "kind"),
+            ("status", "status"),
+            ("province__name", "province"),
+            ("signed_on", "signed_on"),
+            ("valid_from", "valid_from"),
+            ("valid_until", "valid_until"),
+        ),
+    )
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        return search(queryset, value)
+
+    def filter_party(self, queryset, name, value):
+        return queryset.filter(parties__organization=value).distinct()
+
+    def filter_party_kind(self, queryset, name, value):
+        return queryset.filter(parties__organization__kind=value).distinct()
+
+    def filter_period(self, queryset, name, value):
+        start, _sep, end = value.replace("–", "-").partition("-")
+        try:
+            start_year = int(start.strip())
+            end_year = int(end.strip()) if end.strip() else None
+        except ValueError:
+            return queryset.none()
+        queryset = queryset.filter(valid_from__year=start_year)
+        if end_year is None:
+            return queryset
+        return queryset.filter(valid_until__year=end_year)
+
+    def filter_in_force(self, queryset, name, value):
+        return queryset.in_force() if value else queryset
+
+    def filter_review_missing(self, queryset, name, value):
+        return selectors.reviews_missing(queryset, year=int(value))
+
+    def filter_review_due(self, queryset, name, value):
+        year = int(value)
+        return selectors.agreements_in_force_on(
+            queryset.filter(kind__in=selectors.REVIEWED_KINDS),
+            selectors.annual_review_due_on(year),
+        )
+
+    def filter_expiring(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(
+            status=Agreement.Status.IN_FORCE,
+            valid_until__gte=today,
+            valid_until__lte=selectors.add_months(today, int(value)),
+        )

@@ -1,0 +1,221 @@
+"""The one renderer: a report's data → HTML → PDF, and the disk cache of the PDFs.
+
+WeasyPrint spends much of a small document's time loading fonts and parsing
+stylesheets, so the FontConfiguration and the stylesheets are built once per process
+and reused. Every file a document refers to (the stylesheet, the bundled fonts) is read
+from static/ on disk; any other URL is refused, so a render never goes over the network.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import json
+import mimetypes
+import os
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reports import profiles
+
+STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
+STYLESHEET = STATIC_DIR / "reports" / "report.css"
+TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports"
+FONT_FAMILY = "Report Serif"
+# A tagged PDF (PDF/UA) reads aloud in screen readers and keeps the same layout.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
+class StaticFileFetcher(URLFetcher):
+    """Reads file: URLs inside static/ from disk and refuses everything else."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme != "file":
+            raise ValueError(f"Reports only read static files, not {url}")
+        path = Path(url2pathname(parts.path)).resolve()
+        if not path.is_relative_to(STATIC_DIR) or not path.is_file():
+            raise ValueError(f"Not a static file: {url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+def profile_css(profile: profiles.DocumentProfile) -> str:
+    """The numbers of a profile as CSS, for the PDF and for the HTML preview alike."""
+    m = profile.margins
+    underline = "underline" if profile.recipients_heading_underlined else "none"
+    return f"""
+@page {{ size: A4; margin: {m.top}mm {m.right}mm {m.bottom}mm {m.left}mm; }}
+.document {{ font-size: {profile.body_size}pt; }}
+.document .doc-header .left {{ width: {profile.header_left_width}%; }}
+.document .doc-header .right {{ width: {100 - profile.header_left_width}%; }}
+.document .national {{ font-size: {profile.national_size}pt; }}
+.document .motto {{ font-size: {profile.motto_size}pt; }}
+.document .parent-body {{ font-size: {profile.parent_size}pt; }}
+.document .issuer {{ font-size: {profile.issuer_size}pt; }}
+.document .number, .document .place-date {{ font-size: {profile.date_size}pt; }}
+.document .doc-type {{ font-size: {profile.type_size}pt; }}
+.document .doc-summary {{ font-size: {profile.summary_size}pt; }}
+.document .recipients-heading {{
+  font-size: {profile.recipients_heading_size}pt; text-decoration: {underline};
+}}
+.document .recipients li {{ font-size: {profile.recipients_size}pt; }}
+.document .signature {{ font-size: {profile.signature_size}pt; }}
+@media screen {{
+  .document {{ padding: {m.top}mm {m.right}mm {m.bottom}mm {m.left}mm; }}
+}}
+"""
+
+
+@dataclass
+class _Engine:
+    font_config: FontConfiguration
+    fetcher: StaticFileFetcher
+    stylesheets: dict[str, list[weasyprint.CSS]]
+
+
+_engine: _Engine | None = None
+_engine_lock = threading.Lock()
+# Pango and the shared FontConfiguration are not safe to use from two threads at once.
+_render_lock = threading.Lock()
+
+
+def _get_engine() -> _Engine:
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            font_config = FontConfiguration()
+            fetcher = StaticFileFetcher()
+            base = weasyprint.CSS(
+                filename=str(STYLESHEET), url_fetcher=fetcher, font_config=font_config
+            )
+            _engine = _Engine(
+                font_config=font_config,
+                fetcher=fetcher,
+                stylesheets={
+                    key: [
+                        base,
+                        weasyprint.CSS(
+                            string=profile_css(profile),
+                            base_url=STYLESHEET.as_uri(),
+                            url_fetcher=fetcher,
+                            font_config=font_config,
+                        ),
+                    ]
+                    for key, profile in profiles.PROFILES.items()
+                },
+            )
+        return _engine
+
+
+def html_to_pdf(html: str, profile_key: str) -> bytes:
+    """The bare WeasyPrint step, with the shared fonts and stylesheets."""
+    engine = _get_engine()
+    with _render_lock:
+        document = weasyprint.HTML(
+            string=html, base_url=STYLESHEET.as_uri(), url_fetcher=engine.fetcher
+        )
+        return document.write_pdf(
+            stylesheets=engine.stylesheets[profile_key],
+            font_config=engine.font_config,
+            **PDF_OPTIONS,
+        )
+
+
+def render_html(template_name: str, data, *, preview: bool = False, extra=None) -> str:
+    """The document's HTML, NFC-normalised so no letter arrives decomposed."""
+    profile = profiles.PROFILES[data.head.profile]
+    context = {
+        "data": data,
+        "profile": profile,
+        "preview": preview,
+        "profile_css": profile_css(profile) if preview else "",
+        "font_family": FONT_FAMILY,
+        "draft_mark": profiles.DRAFT_MARK,
+        "recipients_heading": profiles.RECIPIENTS_HEADING,
+        "sections": profiles.ANNUAL_SECTIONS,
+        **(extra or {}),
+    }
+    return unicodedata.normalize("NFC", render_to_string(template_name, context))
+
+
+# Cache ------------------------------------------------------------------------------------
+
+_version: str | None = None
+
+
+def _renderer_version() -> str:
+    """Changes whenever what turns data into a PDF changes: templates, CSS, profiles."""
+    global _version
+    if _version is None:
+        digest = hashlib.sha256(weasyprint.__version__.encode())
+        files = [*sorted(TEMPLATE_DIR.glob("*.html")), STYLESHEET, Path(profiles.__file__)]
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        digest.update(json.dumps(PDF_OPTIONS, sort_keys=True).encode())
+        _version = digest.hexdigest()
+    return _version
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return value.__dict__
+    if isinstance(value, Decimal | datetime.date):
+        return str(value)
+    raise TypeError(f"Cannot fingerprint {type(value).__name__}")
+
+
+def fingerprint(template_name: str, data) -> str:
+    """A hash of everything the document shows: any edit to its data gives a new one."""
+    payload = json.dumps(
+        [_renderer_version(), template_name, data],
+        default=_plain,
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass
+class CachedPdf:
+    path: Path
+    hit: bool
+
+
+def cached_pdf(template_name: str, data, *, name: str) -> CachedPdf:
+    """The PDF of `data`, from the cache when this exact content was rendered before.
+
+    `name` identifies the report (e.g. "review-12"); one file per report is kept, so
+    an edit replaces the stale PDF instead of piling files up.
+    """
+    key = fingerprint(template_name, data)
+    directory = Path(settings.REPORT_CACHE_DIR)
+    path = directory / f"{name}-{key[:32]}.pdf"
+    if path.is_file():
+        return CachedPdf(path=path, hit=True)
+    html = render_html(template_name, data)
+    pdf = html_to_pdf(html, data.head.profile)
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False) as handle:
+        handle.write(pdf)
+    os.replace(handle.name, path)
+    for stale in directory.glob(f"{name}-{'?' * 32}.pdf"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return CachedPdf(path=path, hit=False)

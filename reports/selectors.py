@@ -1,0 +1,749 @@
+"""Reads for the reports: each gathers one plain data structure, never writes.
+
+The structures hold everything a report shows and nothing else, so hashing one gives
+the fingerprint its cached PDF is keyed by (reports.renderer).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    Indicator,
+    IndicatorValue,
+    Review,
+    ReviewFocusResult,
+)
+from agreements.selectors import REVIEWED_KINDS, annual_review_due_on, coverage_table
+from agreements.selectors import Coverage as CoverageCounts
+from reports import profiles
+from reports.charts import BarChart, bar_chart
+from units.models import AdministrativeUnit, Level, Organization
+from units.text import nfc
+
+# The indicator a province's chart follows across years, when it has figures.
+CHART_INDICATOR = "joint_patrols"
+# Whose proposals the annual summary gathers: the year's reviews, annual or final.
+PROPOSAL_REVIEW_KINDS = (Review.Kind.ANNUAL, Review.Kind.FINAL)
+CHART_YEARS = 5
+
+
+@dataclass
+class DocumentHead:
+    """Everything around the body of an official document: header, title, signature."""
+
+    profile: str
+    parent: str
+    issuer: str
+    author: str
+    number_line: str
+    place_date: str
+    is_draft: bool
+    title: str
+    summary: str
+    signature_lines: list[str]
+    signer_name: str
+    recipients: list[str]
+
+
+@dataclass
+class IndicatorRow:
+    name: str
+    unit: str
+    value: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if self.change is None or not self.previous:
+            return None
+        return (self.change * 100 / self.previous).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    subsections: list["Section"] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+
+
+@dataclass
+class ReviewSummary:
+    head: DocumentHead
+    year: int
+    previous_year: int
+    sections: list[Section]
+
+
+@dataclass
+class AgreementRow:
+    id: int
+    number: str
+    title: str
+    kind: str
+    province: str
+    parties: list[str]
+    signed_on: datetime.date | None
+    period: str
+    status: str
+    reviewed: bool
+
+
+@dataclass
+class CountRow:
+    label: str
+    count: int
+
+
+@dataclass
+class ProvinceRow:
+    code: str
+    name: str
+    in_force: int
+    reviews_due: int
+    reviews_held: int
+    border_communes: int = 0
+    covered_communes: int = 0
+    border_posts: int = 0
+    posts_with_agreement: int = 0
+
+
+@dataclass
+class Coverage:
+    border_communes: int
+    covered_communes: int
+    border_posts: int
+    posts_with_agreement: int
+    twinning_targets: int
+    twinned: int
+    not_twinned: list[str]
+    # Per province id: the same four figures, for the national summary's table.
+    by_province: dict[int, dict[str, int]]
+
+
+@dataclass
+class Proposal:
+    text: str
+    sources: list[str]
+
+
+@dataclass
+class AnnualSummary:
+    head: DocumentHead
+    year: int
+    scope_code: str
+    scope_name: str
+    scope_phrase: str
+    as_of: datetime.date
+    agreement_counts: list[CountRow]
+    reviews_due: int
+    reviews_held: int
+    missing_reviews: list[AgreementRow]
+    indicators: list[IndicatorRow]
+    coverage: Coverage
+    provinces: list[ProvinceRow]
+    chart: BarChart | None
+    proposals: list[Proposal]
+    appendix: list[AgreementRow]
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """One paragraph per non-empty line, as officials type them into the form."""
+    return [line.strip() for line in nfc(text).splitlines() if line.strip()]
+
+
+def upper(text: str | None) -> str:
+    return nfc(text).upper()
+
+
+def place_name(unit: AdministrativeUnit | None) -> str:
+    """ "Huế" for "Thành phố Huế": documents name the place without its type."""
+    if unit is None:
+        return ""
+    name = nfc(unit.name)
+    for prefix in profiles.PLACE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def place_date(place: str, on: datetime.date | None, year: int) -> str:
+    if on is None:
+        return profiles.DATE_BLANK.format(place=place, year=year)
+    return profiles.DATE_FORMAT.format(place=place, day=on.day, month=on.month, year=on.year)
+
+
+def recipient_lines(text: str | None) -> list[str]:
+    """ "- X;" per recipient, the archive copy last and closed with a full stop."""
+    items = [line.strip(" \t-–•;.,") for line in nfc(text).splitlines()]
+    items = [item for item in items if item]
+    archive = [item for item in items if item.startswith("Lưu")]
+    items = [item for item in items if not item.startswith("Lưu")]
+    items.append(archive[0] if archive else profiles.ARCHIVE_RECIPIENT)
+    return [f"- {item};" for item in items[:-1]] + [f"- {items[-1]}."]
+
+
+def head_title(organization: Organization | None) -> str:
+    if organization is None:
+        return ""
+    if organization.level == Level.CENTRAL and organization.kind in profiles.CENTRAL_HEAD_TITLES:
+        return profiles.CENTRAL_HEAD_TITLES[organization.kind]
+    return profiles.HEAD_TITLES.get(organization.kind, "")
+
+
+def signature_lines(
+    profile: profiles.DocumentProfile,
+    organization: Organization | None,
+    signer_title: str,
+    on_behalf: bool,
+) -> list[str]:
+    """The capitalised lines above the signature, by the profile's rules.
+
+    A party committee always signs collectively ("T/M BAN THƯỜNG VỤ" over the
+    signer's own title) and never "K/T"; a state body's deputy signs "KT." for the
+    head, under "TM." when the body is collective (a people's committee).
+    """
+    kind = organization.kind if organization else None
+    title = upper(signer_title)
+    lines = []
+    collective = profiles.COLLECTIVE_BODIES.get(kind)
+    if profile is profiles.PARTY:
+        lines.append(f"{profile.collective_prefix} {collective}")
+        lines.append(title or head_title(organization))
+        return lines
+    if collective:
+        lines.append(f"{profile.collective_prefix} {collective}")
+    if on_behalf and title:
+        head = (
+            title.removeprefix(profiles.DEPUTY_WORD)
+            if title.startswith(profiles.DEPUTY_WORD)
+            else head_title(organization)
+        )
+        lines.append(f"{profile.deputy_prefix} {head}")
+    lines.append(title or head_title(organization))
+    return [line for line in lines if line]
+
+
+def in_force_q(on: datetime.date, prefix: str = "") -> Q:
+    """AgreementQuerySet.in_force as a condition, usable across a join ("agreement__").
+
+    As `agreement__in=Agreement.objects.in_force(...)` SQLite picks a plan 25 times
+    slower on 20,000 agreements; tests/reports holds the two definitions together.
+    """
+    return (
+        ~Q(**{f"{prefix}status": Agreement.Status.DRAFT})
+        & Q(**{f"{prefix}valid_from__lte": on})
+        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": on}))
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on}))
+    )
+
+
+def in_force_during_q(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
+    """AgreementQuerySet.in_force_during as a condition (see in_force_q)."""
+    return (
+        ~Q(**{f"{prefix}status": Agreement.Status.DRAFT})
+        & Q(**{f"{prefix}valid_from__lte": end})
+        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": start}))
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": start}))
+    )
+
+
+def _in_force_on(agreement: Agreement, on: datetime.date) -> bool:
+    """in_force_q for one loaded agreement."""
+    return (
+        agreement.status != Agreement.Status.DRAFT
+        and agreement.valid_from <= on
+        and (agreement.valid_until is None or agreement.valid_until >= on)
+        and (agreement.ended_on is None or agreement.ended_on > on)
+    )
+
+
+def reviews_for_report() -> QuerySet:
+    """The reviews a report view fetches, with what the header needs."""
+    return Review.objects.select_related(
+        "agreement",
+        "agreement__province",
+        "issuing_organization__parent",
+        "issuing_organization__area",
+    )
+
+
+def _parties(agreement: Agreement) -> list[AgreementParty]:
+    return list(agreement.parties.select_related("organization__parent", "organization__area"))
+
+
+def _summary_line(review: Review, parties: list[AgreementParty]) -> str:
+    phrase = profiles.REVIEW_KIND_PHRASES[review.kind].format(year=review.year)
+    noun = profiles.AGREEMENT_NOUNS[review.agreement.kind]
+    signing = [p for p in parties if p.role != AgreementParty.Role.WITNESS]
+    if not signing:
+        return f"{phrase} thực hiện {noun}"
+    leads = [p for p in signing if p.role == AgreementParty.Role.LEAD] or signing[:1]
+    lead = leads[0]
+    others = [nfc(p.organization.name) for p in signing if p is not lead]
+    if not others:
+        return f"{phrase} thực hiện {noun} của {nfc(lead.organization.name)}"
+    if len(others) > profiles.MAX_PARTIES_NAMED:
+        named = profiles.MANY_PARTIES.format(count=len(others))
+    elif len(others) == 1:
+        named = others[0]
+    else:
+        named = ", ".join(others[:-1]) + " và " + others[-1]
+    return f"{phrase} thực hiện {noun} giữa {nfc(lead.organization.name)} và {named}"
+
+
+def _indicator_rows(review: Review) -> list[IndicatorRow]:
+    current = list(review.indicator_values.select_related("indicator"))
+    previous = dict(
+        IndicatorValue.objects.filter(
+            review__agreement_id=review.agreement_id,
+            review__kind=Review.Kind.ANNUAL,
+            review__year=review.year - 1,
+        ).values_list("indicator_id", "value")
+    )
+    return [
+        IndicatorRow(
+            name=nfc(v.indicator.name),
+            unit=nfc(v.indicator.unit),
+            value=v.value,
+            previous=previous.get(v.indicator_id),
+        )
+        for v in current
+    ]
+
+
+def _numbered(sections: list[Section], numerals) -> list[Section]:
+    kept = [s for s in sections if s.paragraphs or s.subsections or s.indicators]
+    for number, section in zip(numerals, kept, strict=False):
+        section.heading = f"{number}. {section.heading}"
+    return kept
+
+
+def review_summary_data(review: Review) -> ReviewSummary:
+    """The review summary (báo cáo sơ kết) of one review, ready to lay out."""
+    agreement = review.agreement
+    parties = _parties(agreement)
+    issuer = review.issuing_organization
+    if issuer is None and parties:
+        leads = [p for p in parties if p.role == AgreementParty.Role.LEAD] or parties
+        issuer = leads[0].organization
+    profile = profiles.profile_for(issuer.kind if issuer else None)
+    final = review.is_final_document
+    place = nfc(review.report_place) or place_name(
+        (issuer.area if issuer else None) or agreement.province
+    )
+    head = DocumentHead(
+        profile=profile.key,
+        parent=upper(issuer.parent.name) if issuer and issuer.parent else "",
+        issuer=upper(issuer.name) if issuer else "",
+        author=nfc(issuer.name) if issuer else "",
+        number_line=profile.number_line(
+            nfc(review.report_number) if final else "", nfc(review.report_symbol)
+        ),
+        place_date=place_date(
+            place,
+            review.report_date,
+            review.report_date.year if review.report_date else timezone.localdate().year,
+        ),
+        is_draft=not final,
+        title=profiles.REPORT_TYPE,
+        summary=_summary_line(review, parties),
+        signature_lines=signature_lines(
+            profile, issuer, review.signer_title, review.signer_on_behalf
+        ),
+        signer_name=nfc(review.signer_name),
+        recipients=recipient_lines(review.recipients),
+    )
+
+    names = profiles.REVIEW_SECTIONS
+    focus = [
+        Section(heading=nfc(r.focus_area.name), paragraphs=paragraphs(r.text))
+        for r in ReviewFocusResult.objects.filter(review=review).select_related("focus_area")
+    ]
+    results = _numbered(
+        [
+            Section(heading=names["leadership"], paragraphs=paragraphs(review.results_leadership)),
+            Section(heading=names["focus"], subsections=focus),
+            Section(heading=names["indicators"], indicators=_indicator_rows(review)),
+        ],
+        range(1, 20),
+    )
+    for index, section in enumerate(results, start=1):
+        for sub_index, sub in enumerate(section.subsections, start=1):
+            sub.heading = f"{index}.{sub_index}. {sub.heading}"
+    shortcomings = _numbered(
+        [
+            Section(heading=names["shortcomings"], paragraphs=paragraphs(review.shortcomings)),
+            Section(heading=names["causes"], paragraphs=paragraphs(review.causes)),
+        ],
+        range(1, 20),
+    )
+    sections = _numbered(
+        [
+            Section(heading=names["situation"], paragraphs=paragraphs(review.situation)),
+            Section(heading=names["results"], subsections=results),
+            Section(heading=names["shortcomings_causes"], subsections=shortcomings),
+            Section(heading=names["lessons"], paragraphs=paragraphs(review.lessons)),
+            Section(heading=names["directions"], paragraphs=paragraphs(review.directions)),
+            Section(heading=names["proposals"], paragraphs=paragraphs(review.proposals)),
+        ],
+        profiles.ROMAN,
+    )
+    return ReviewSummary(
+        head=head, year=review.year, previous_year=review.year - 1, sections=sections
+    )
+
+
+# Annual summary ------------------------------------------------------------------------
+
+
+def _agreement_row(agreement: Agreement, reviewed: bool) -> AgreementRow:
+    return AgreementRow(
+        id=agreement.pk,
+        number=nfc(agreement.number),
+        title=nfc(agreement.title),
+        kind=str(agreement.get_kind_display()),
+        province=nfc(agreement.province.name) if agreement.province else "",
+        parties=[nfc(p.organization.name) for p in agreement.parties.all()],
+        signed_on=agreement.signed_on,
+        period=agreement.period_label,
+        status=str(agreement.get_status_display()),
+        reviewed=reviewed,
+    )
+
+
+def _annual_issuer(province: AdministrativeUnit | None) -> Organization | None:
+    commands = Organization.objects.filter(
+        kind=Organization.Kind.BORDER_GUARD_COMMAND, dissolved_on__isnull=True
+    ).select_related("parent")
+    if province is None:
+        commands = commands.filter(level=Level.CENTRAL)
+    else:
+        commands = commands.filter(province=province, level=Level.PROVINCE)
+    return commands.order_by("id").first()
+
+
+def province_name(province: AdministrativeUnit) -> str:
+    """ "Thành phố Huế", "Tỉnh Cao Bằng": the official names of a tỉnh omit the word."""
+    name = nfc(province.name)
+    if province.type == AdministrativeUnit.Type.PROVINCE:
+        return f"Tỉnh {name}"
+    return name
+
+
+def scope_phrase(province: AdministrativeUnit | None) -> str:
+    """ "trên địa bàn thành phố Huế", "trên địa bàn tỉnh Cao Bằng", "trên phạm vi toàn quốc"."""
+    if province is None:
+        return profiles.NATIONAL_SCOPE_PHRASE
+    name = province_name(province)
+    return profiles.PROVINCE_SCOPE_PHRASE.format(province=name[0].lower() + name[1:])
+
+
+def _annual_head(
+    province: AdministrativeUnit | None, year: int, today: datetime.date
+) -> DocumentHead:
+    profile = profiles.STATE
+    issuer = _annual_issuer(province)
+    if province is None:
+        default_parent, default_issuer = profiles.NATIONAL_ISSUER
+        place = profiles.NATIONAL_PLACE
+        recipients = profiles.NATIONAL_RECIPIENTS
+    else:
+        default_parent, default_issuer = profiles.PROVINCE_ISSUER
+        default_parent = default_parent.format(province=upper(province_name(province)))
+        place = place_name(province)
+        recipients = profiles.PROVINCE_RECIPIENTS
+    if issuer is not None:
+        parent = upper(issuer.parent.name) if issuer.parent else default_parent
+        issuer_name = upper(issuer.name)
+        author = nfc(issuer.name)
+        title = head_title(issuer)
+    else:
+        parent, issuer_name, author = default_parent, default_issuer, default_issuer.title()
+        title = (
+            profiles.CENTRAL_HEAD_TITLES[Organization.Kind.BORDER_GUARD_COMMAND]
+            if (province is None)
+            else profiles.HEAD_TITLES[Organization.Kind.BORDER_GUARD_COMMAND]
+        )
+    return DocumentHead(
+        profile=profile.key,
+        parent=parent,
+        issuer=issuer_name,
+        author=author,
+        number_line=profile.number_line("", "BC"),
+        place_date=place_date(place, None, today.year),
+        is_draft=True,
+        title=profiles.REPORT_TYPE,
+        summary=profiles.ANNUAL_SUMMARY_PHRASE.format(year=year, scope=scope_phrase(province)),
+        signature_lines=[title],
+        signer_name="",
+        recipients=[f"- {r};" for r in recipients[:-1]] + [f"- {recipients[-1]}."],
+    )
+
+
+def _coverage(province: AdministrativeUnit | None, as_of: datetime.date) -> Coverage:
+    """Coverage by the agreements app's rule (coverage_table), and twinning coverage."""
+    table = coverage_table(on=as_of)
+    total = table.get(province.pk if province is not None else None) or CoverageCounts(0, 0, 0, 0)
+    by_province = {
+        pk: {
+            "border_communes": row.communes_total,
+            "covered_communes": row.communes_covered,
+            "border_posts": row.posts_total,
+            "posts_with_agreement": row.posts_covered,
+        }
+        for pk, row in table.items()
+        if pk is not None and (province is None or pk == province.pk)
+    }
+    targets = Organization.objects.filter(kind__in=Organization.TWINNING_TARGET_KINDS).active(as_of)
+    if province is not None:
+        targets = targets.filter(province=province)
+    target_rows = list(targets.order_by("name").values_list("pk", "name"))
+    twinned_ids = set(
+        AgreementParty.objects.filter(
+            in_force_q(as_of, "agreement__"),
+            organization_id__in=[pk for pk, _ in target_rows],
+            agreement__kind=Agreement.Kind.TWINNING,
+        )
+        .order_by()
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    targets = [(name, pk in twinned_ids) for pk, name in target_rows]
+
+    return Coverage(
+        border_communes=total.communes_total,
+        covered_communes=total.communes_covered,
+        border_posts=total.posts_total,
+        posts_with_agreement=total.posts_covered,
+        twinning_targets=len(targets),
+        twinned=sum(1 for _, twinned in targets if twinned),
+        not_twinned=[nfc(name) for name, twinned in targets if not twinned],
+        by_province=by_province,
+    )
+
+
+def _indicator_totals(
+    province: AdministrativeUnit | None, year: int
+) -> dict[tuple[int, int], Decimal]:
+    """Totals of the annual reviews' figures by (indicator, year), for the chart's years."""
+    values = IndicatorValue.objects.all()
+    if province is not None:
+        values = values.filter(review__agreement__province=province)
+    # The national chart shows coverage, so it needs this year and the last only.
+    first = year - CHART_YEARS + 1 if province is not None else year - 1
+    rows = (
+        values.filter(
+            review__kind=Review.Kind.ANNUAL,
+            review__year__gte=first,
+            review__year__lte=year,
+        )
+        .order_by()
+        .values("indicator_id", "review__year")
+        .annotate(total=Sum("value"))
+    )
+    return {(r["indicator_id"], r["review__year"]): r["total"] for r in rows}
+
+
+def _chart(
+    province: AdministrativeUnit | None,
+    province_rows: list[ProvinceRow],
+    indicators: list[Indicator],
+    totals: dict[tuple[int, int], Decimal],
+    year: int,
+) -> BarChart | None:
+    """Coverage per province (national), or one indicator across five years (province)."""
+    if province is None:
+        bars = [
+            (p.name, Decimal(p.covered_communes * 100) / p.border_communes)
+            for p in province_rows
+            if p.border_communes
+        ]
+        return bar_chart("Tỷ lệ xã, phường biên giới có văn bản phối hợp với đồn (%)", bars)
+    with_figures = [i for i in indicators if any(key[0] == i.pk for key in totals)]
+    if not with_figures:
+        return None
+    chosen = next((i for i in with_figures if i.code == CHART_INDICATOR), None) or max(
+        with_figures, key=lambda i: totals.get((i.pk, year), Decimal(0))
+    )
+    years = range(year - CHART_YEARS + 1, year + 1)
+    bars = [(str(y), totals.get((chosen.pk, y), Decimal(0))) for y in years]
+    return bar_chart(f"{nfc(chosen.name)} ({nfc(chosen.unit)}), {years[0]}–{year}", bars)
+
+
+COUNT_LABELS = {
+    "during": "Có hiệu lực trong năm",
+    "in_force": "Đang có hiệu lực tại ngày {as_of:%d/%m/%Y}",
+    "signed": "Ký kết mới trong năm",
+    "expired": "Hết hiệu lực trong năm",
+    "terminated": "Chấm dứt trong năm",
+    "superseded": "Được thay thế trong năm",
+}
+
+
+def _counts_by_province(
+    scoped: QuerySet, year: int, as_of: datetime.date, today: datetime.date
+) -> dict[int | None, dict[str, int]]:
+    """What happened to the scope's agreements in the year, one aggregate query."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    status = Agreement.Status
+    during = in_force_during_q(start, end)
+    in_force = in_force_q(as_of)
+    # Due and held as agreements.selectors.review_due_status counts them.
+    due = in_force_q(annual_review_due_on(year, today)) & Q(kind__in=REVIEWED_KINDS)
+    reviewed = Q(
+        pk__in=Review.objects.filter(year=year, kind=Review.Kind.ANNUAL).values("agreement_id")
+    )
+    conditions = {
+        "during": during,
+        "in_force": in_force,
+        "signed": Q(signed_on__year=year) & ~Q(status=status.DRAFT),
+        "expired": Q(
+            status__in=(status.IN_FORCE, status.EXPIRED),
+            valid_until__year=year,
+            valid_until__lt=as_of,
+        ),
+        "terminated": Q(status=status.TERMINATED, ended_on__year=year),
+        "superseded": Q(status=status.SUPERSEDED, ended_on__year=year),
+        "due": due,
+        "held": due & reviewed,
+    }
+    rows = (
+        scoped.order_by()
+        .values("province_id")
+        .annotate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
+    )
+    return {row.pop("province_id"): row for row in rows}
+
+
+def _proposals(scoped: QuerySet, year: int) -> list[Proposal]:
+    """Every review's proposals, the same wording gathered once with its sources."""
+    gathered: dict[str, list[str]] = {}
+    rows = (
+        Review.objects.filter(
+            agreement__in=scoped.values("pk"), year=year, kind__in=PROPOSAL_REVIEW_KINDS
+        )
+        .exclude(proposals="")
+        .order_by("agreement__province__code", "agreement_id", "id")
+        .values_list("proposals", "agreement__number", "agreement__title")
+    )
+    for text, number, title in rows:
+        source = nfc(number) or nfc(title)
+        for paragraph in paragraphs(text):
+            gathered.setdefault(paragraph, []).append(source)
+    return [Proposal(text=text, sources=sources) for text, sources in gathered.items()]
+
+
+def annual_summary_data(
+    province: AdministrativeUnit | None, year: int, *, today: datetime.date | None = None
+) -> AnnualSummary:
+    """The annual summary of a province (or the whole country when `province` is None).
+
+    A province's summary lists every agreement and every missing review. The national
+    one counts them per province instead and lists only the national agreements: one
+    row per agreement of the whole country would make a PDF of a thousand pages.
+    """
+    today = today or timezone.localdate()
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    as_of = min(end, today)
+    scoped = Agreement.objects.all()
+    if province is not None:
+        scoped = scoped.filter(province=province)
+
+    by_province = _counts_by_province(scoped, year, as_of, today)
+    totals_of = {
+        key: sum(row[key] for row in by_province.values()) for key in (*COUNT_LABELS, "due", "held")
+    }
+    counts = [
+        CountRow(label.format(as_of=as_of), totals_of[key]) for key, label in COUNT_LABELS.items()
+    ]
+
+    listed = scoped if province is not None else scoped.filter(province__isnull=True)
+    relevant = (
+        listed.in_force_during(start, end)
+        | listed.exclude(status=Agreement.Status.DRAFT).filter(
+            Q(signed_on__year=year) | Q(ended_on__year=year)
+        )
+    ).distinct()
+    agreements = list(
+        relevant.select_related("province")
+        .prefetch_related(
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("organization"))
+        )
+        .annotate(
+            reviewed=Exists(
+                Review.objects.filter(agreement=OuterRef("pk"), year=year, kind=Review.Kind.ANNUAL)
+            )
+        )
+        .order_by("province__code", "kind", "valid_from", "id")
+    )
+    rows = [_agreement_row(a, a.reviewed) for a in agreements]
+    due_on = annual_review_due_on(year, today)
+    missing = [
+        row
+        for a, row in zip(agreements, rows, strict=True)
+        if not a.reviewed and a.kind in REVIEWED_KINDS and _in_force_on(a, due_on)
+    ]
+
+    indicators = list(Indicator.objects.all())
+    totals = _indicator_totals(province, year)
+    indicator_rows = [
+        IndicatorRow(
+            name=nfc(i.name),
+            unit=nfc(i.unit),
+            value=totals.get((i.pk, year)),
+            previous=totals.get((i.pk, year - 1)),
+        )
+        for i in indicators
+        if (i.pk, year) in totals or (i.pk, year - 1) in totals
+    ]
+
+    provinces = (
+        [province]
+        if province is not None
+        else list(AdministrativeUnit.objects.provinces().current(as_of).order_by("code"))
+    )
+    coverage = _coverage(province, as_of)
+    empty = dict.fromkeys(totals_of, 0)
+    province_rows = [
+        ProvinceRow(
+            code=p.code,
+            name=nfc(p.name),
+            in_force=by_province.get(p.pk, empty)["in_force"],
+            reviews_due=by_province.get(p.pk, empty)["due"],
+            reviews_held=by_province.get(p.pk, empty)["held"],
+            **coverage.by_province.get(p.pk, {}),
+        )
+        for p in provinces
+        if p.pk in by_province or p.pk in coverage.by_province
+    ]
+    return AnnualSummary(
+        head=_annual_head(province, year, today),
+        year=year,
+        scope_code=province.code if province is not None else "national",
+        scope_name=nfc(province.name) if province is not None else "Toàn quốc",
+        scope_phrase=scope_phrase(province),
+        as_of=as_of,
+        agreement_counts=counts,
+        reviews_due=totals_of["due"],
+        reviews_held=totals_of["held"],
+        missing_reviews=missing if province is not None else [],
+        indicators=indicator_rows,
+        coverage=coverage,
+        provinces=province_rows if province is None else [],
+        chart=_chart(province, province_rows, indicators, totals, year),
+        proposals=_proposals(scoped, year),
+        appendix=rows,
+    )

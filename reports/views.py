@@ -1,0 +1,112 @@
+"""Report downloads and previews: fetch in scope, gather, render; nothing else."""
+
+import unicodedata
+from urllib.parse import quote, urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from reports import renderer, selectors
+from units.models import AdministrativeUnit
+from units.scoping import get_scoped_or_404, scope_of
+from units.text import nfc
+
+REVIEW_TEMPLATE = "reports/review_summary.html"
+ANNUAL_TEMPLATE = "reports/annual_summary.html"
+NATIONAL = "national"
+FIRST_YEAR = 2000
+
+
+def file_names(*parts: str) -> tuple[str, str]:
+    """The download name in Vietnamese and its ASCII fallback, words joined by "-"."""
+    words = " ".join(nfc(part) for part in parts if part)
+    words = "".join(ch if ch.isalnum() else " " for ch in words).split()
+    name = "-".join(words)
+    ascii_name = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = ascii_name.encode("ascii", "ignore").decode()
+    return f"{name}.pdf", f"{ascii_name}.pdf"
+
+
+def pdf_response(path, name: str, ascii_name: str) -> FileResponse:
+    response = FileResponse(path.open("rb"), content_type="application/pdf")
+    # RFC 6266: an ASCII fallback for old clients, then the UTF-8 name (RFC 5987).
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _review(request, pk: int):
+    review = get_scoped_or_404(selectors.reviews_for_report(), request.user, pk=pk)
+    return review, selectors.review_summary_data(review)
+
+
+@login_required
+@require_GET
+def review_pdf(request, pk: int):
+    review, data = _review(request, pk)
+    cached = renderer.cached_pdf(REVIEW_TEMPLATE, data, name=f"review-{review.pk}")
+    kind = "Tổng kết" if review.kind == review.Kind.FINAL else "Sơ kết"
+    agreement = review.agreement
+    names = file_names("Báo cáo", kind, str(review.year), agreement.number or agreement.title[:60])
+    return pdf_response(cached.path, *names)
+
+
+@login_required
+@require_GET
+def review_preview(request, pk: int):
+    review, data = _review(request, pk)
+    html = renderer.render_html(
+        REVIEW_TEMPLATE,
+        data,
+        preview=True,
+        extra={"pdf_url": reverse("reports:review_pdf", args=[review.pk])},
+    )
+    return HttpResponse(html)
+
+
+def _annual_scope(request, year: int) -> AdministrativeUnit | None:
+    """The province asked for (None for national), or a 404 if outside the user's scope."""
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404
+    scope = scope_of(request.user)
+    code = request.GET.get("province", "")
+    provinces = AdministrativeUnit.objects.provinces()
+    if scope.everything:
+        if code in ("", NATIONAL):
+            return None
+        return get_object_or_404(provinces.current(), code=code)
+    if scope.province_id is None or code == NATIONAL:
+        raise Http404
+    province = get_object_or_404(provinces, pk=scope.province_id)
+    if code and code != province.code:
+        raise Http404
+    return province
+
+
+def _annual_query(province: AdministrativeUnit | None) -> str:
+    return urlencode({"province": province.code if province else NATIONAL})
+
+
+@login_required
+@require_GET
+def annual_pdf(request, year: int):
+    province = _annual_scope(request, year)
+    data = selectors.annual_summary_data(province, year)
+    cached = renderer.cached_pdf(ANNUAL_TEMPLATE, data, name=f"annual-{year}-{data.scope_code}")
+    return pdf_response(cached.path, *file_names("Báo cáo tổng hợp", str(year), data.scope_name))
+
+
+@login_required
+@require_GET
+def annual_preview(request, year: int):
+    province = _annual_scope(request, year)
+    data = selectors.annual_summary_data(province, year)
+    pdf_url = f"{reverse('reports:annual_pdf', args=[year])}?{_annual_query(province)}"
+    html = renderer.render_html(ANNUAL_TEMPLATE, data, preview=True, extra={"pdf_url": pdf_url})
+    return HttpResponse(html)

@@ -1,0 +1,150 @@
+"""Benchmark of the reports: render times, the overhead over bare WeasyPrint, cache hits.
+
+Run with the test environment (see the Makefile's `bench` target):
+
+    python -m tests.benchmarks.bench_reports
+
+It uses its own SQLite database, var/bench-reports.sqlite3, built once with the
+20,000-agreement data set (BENCH_AGREEMENTS changes the size; delete the file to
+rebuild). For each report it prints the full render (gather data, template, PDF),
+the bare WeasyPrint render of the same final HTML, and their ratio: gathering and
+templating must add at most 15%.
+"""
+
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATABASE = Path(os.environ.get("BENCH_DATABASE", ROOT / "var" / "bench-reports.sqlite3"))
+os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["REPORT_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-report-cache-")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db.models import Count  # noqa: E402
+
+from agreements.models import Agreement  # noqa: E402
+from reports import renderer, selectors  # noqa: E402
+from tests.benchmarks.dataset import build_agreements  # noqa: E402
+from units.models import AdministrativeUnit  # noqa: E402
+from units.services import admin_units_load  # noqa: E402
+
+YEAR = 2025
+REVIEW_TEMPLATE = "reports/review_summary.html"
+ANNUAL_TEMPLATE = "reports/annual_summary.html"
+LIMIT = 1.15
+
+
+def prepare() -> None:
+    DATABASE.parent.mkdir(exist_ok=True)
+    call_command("migrate", verbosity=0)
+    if Agreement.objects.exists():
+        return
+    count = int(os.environ.get("BENCH_AGREEMENTS", "20000"))
+    started = time.perf_counter()
+    admin_units_load()
+    size = build_agreements(count, year=YEAR)
+    print(
+        f"built {size.agreements:,} agreements, {size.reviews:,} reviews, "
+        f"{size.organizations:,} organizations in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def timed(function):
+    gc.collect()
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+def measure(label: str, gather, template: str, name: str, repeat: int) -> bool:
+    """Full and bare renders alternate, so drift in the machine affects both alike."""
+
+    def full():
+        data = gather()
+        html = renderer.render_html(template, data)
+        return html, renderer.html_to_pdf(html, data.head.profile)
+
+    profile = gather().head.profile
+    full_times, bare_times = [], []
+    for _ in range(repeat):
+        elapsed, (html, pdf) = timed(full)
+        full_times.append(elapsed)
+        bare_times.append(timed(lambda html=html: renderer.html_to_pdf(html, profile))[0])
+    full_time, bare_time = statistics.median(full_times), statistics.median(bare_times)
+    renderer.cached_pdf(template, gather(), name=name)
+    hits = [timed(lambda: renderer.cached_pdf(template, gather(), name=name)) for _ in range(5)]
+    assert all(cached.hit for _, cached in hits)
+    hit_time = statistics.median(elapsed for elapsed, _ in hits)
+    ratio = full_time / bare_time
+    print(
+        f"{label:<30} full {full_time * 1000:8.0f} ms   bare {bare_time * 1000:8.0f} ms   "
+        f"ratio {ratio:5.3f}   cache hit {hit_time * 1000:6.1f} ms   "
+        f"{len(pdf) // 1024:,} KiB"
+    )
+    return ratio <= LIMIT
+
+
+def main() -> int:
+    prepare()
+    agreements = Agreement.objects.count()
+    print(f"data set: {agreements:,} agreements ({DATABASE.name})")
+    review = (
+        selectors.reviews_for_report()
+        .filter(year=YEAR)
+        .annotate(n=Count("indicator_values"))
+        .order_by("-n", "id")
+        .first()
+    )
+    busiest = (
+        AdministrativeUnit.objects.provinces()
+        .annotate(n=Count("agreements"))
+        .order_by("-n", "code")
+        .first()
+    )
+    # Warm up: the first render loads fonts and stylesheets once per process.
+    renderer.html_to_pdf(
+        renderer.render_html(REVIEW_TEMPLATE, selectors.review_summary_data(review)), "state"
+    )
+
+    repeat = int(os.environ.get("BENCH_REPEAT", "3"))
+    results = [
+        measure(
+            "review summary",
+            lambda: selectors.review_summary_data(selectors.reviews_for_report().get(pk=review.pk)),
+            REVIEW_TEMPLATE,
+            f"bench-review-{review.pk}",
+            repeat,
+        ),
+        measure(
+            f"province summary ({busiest.code}, {busiest.n:,})",
+            lambda: selectors.annual_summary_data(busiest, YEAR),
+            ANNUAL_TEMPLATE,
+            f"bench-annual-{busiest.code}",
+            repeat,
+        ),
+        measure(
+            "national summary",
+            lambda: selectors.annual_summary_data(None, YEAR),
+            ANNUAL_TEMPLATE,
+            "bench-annual-national",
+            repeat,
+        ),
+    ]
+    if not all(results):
+        print(f"FAIL: gathering and templating add more than {LIMIT - 1:.0%} to a render")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

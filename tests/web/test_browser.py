@@ -1,0 +1,216 @@
+"""Real-browser tests: Playwright driving Debian's Chromium against a live server.
+
+Without /usr/bin/chromium (or axe-core under var/npm) they are skipped with the way
+to enable them; with CI=true a missing browser is a failure instead.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from agreements.models import Agreement, Review
+from tests.web.conftest import PASSWORD, build_world
+
+# Playwright's sync API runs an event loop; the live server's database calls are safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "var" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _missing(what: str, how: str):
+    message = f"{what} is missing: {how}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _missing(
+            "Chromium (/usr/bin/chromium)",
+            "apt-get install chromium chromium-driver to run the browser tests",
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def world(admin_units):
+    return build_world()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", viewport={"width": 1360, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator(".login-card button[type=submit]").click()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page, name: str) -> None:
+    """axe-core finds no serious or critical violation on the page."""
+    if not AXE.exists():
+        _missing("axe-core", "run `make browser` to install it under var/npm")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{name}: " + "; ".join(bad)
+
+
+def choose_organization(page, index: int, typed: str, expected: str) -> None:
+    """Type part of a name, without diacritics, and pick it with the keyboard."""
+    field = page.locator(f"#id_parties-{index}-organization")
+    field.fill(typed)
+    option = page.get_by_role("option", name=re.compile(re.escape(expected)))
+    option.wait_for()
+    field.press("ArrowDown")
+    while (
+        page.locator(f"#id_parties-{index}-organization-listbox [aria-selected=true]")
+        .inner_text()
+        .split("\n")[0]
+        != expected
+    ):
+        field.press("ArrowDown")
+    field.press("Enter")
+    assert field.input_value() == expected
+
+
+def test_staff_create_an_agreement_fix_an_error_and_record_a_review(page, world):
+    log_in(page, "canbo.hue")
+    assert page.get_by_role("heading", name="Tổng quan").is_visible()
+    screenshot(page, "dashboard")
+    assert_accessible(page, "dashboard")
+
+    page.get_by_role("link", name="Thêm văn bản").first.click()
+    page.get_by_label("Tên văn bản").fill("Quy chế phối hợp Đồn Biên phòng A Lưới với hai xã")
+    page.get_by_label("Số, ký hiệu").fill("09-QC/ĐU")
+    page.get_by_label("Ngày ký").fill("2026-01-12")
+    page.get_by_label("Hiệu lực từ ngày").fill("2026-01-12")
+    # A mistake: the end comes before the start.
+    page.get_by_label("Hiệu lực đến ngày").fill("2025-12-31")
+    choose_organization(page, 0, "don bien phong a luoi", "Đồn Biên phòng A Lưới")
+    choose_organization(page, 1, "dang uy xa a luoi", "Đảng ủy xã A Lưới 1")
+    choose_organization(page, 2, "hong van", "Đảng ủy xã Hồng Vân")
+    page.get_by_label("Người ký").first.fill("Thiếu tá Lê Văn Bình")
+    screenshot(page, "agreement-form")
+    assert_accessible(page, "agreement form")
+    page.get_by_role("button", name="Lưu").click()
+
+    error = page.locator("#id_valid_until_error")
+    assert error.inner_text() == "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."
+    # Everything typed is still there, the chosen organizations included.
+    assert page.get_by_label("Tên văn bản").input_value().startswith("Quy chế phối hợp Đồn")
+    assert page.locator("#id_parties-2-organization").input_value() == "Đảng ủy xã Hồng Vân"
+    assert page.get_by_label("Người ký").first.input_value() == "Thiếu tá Lê Văn Bình"
+    screenshot(page, "agreement-form-error")
+    assert_accessible(page, "agreement form with errors")
+    page.get_by_label("Hiệu lực đến ngày").fill("2030-12-31")
+    page.get_by_role("button", name="Lưu").click()
+
+    page.get_by_text("Đã lưu văn bản phối hợp.").wait_for()
+    agreement = Agreement.objects.get(number="09-QC/ĐU")
+    assert [p.organization.name for p in agreement.parties.all()] == [
+        "Đồn Biên phòng A Lưới",
+        "Đảng ủy xã A Lưới 1",
+        "Đảng ủy xã Hồng Vân",
+    ]
+    screenshot(page, "agreement-detail")
+    assert_accessible(page, "agreement detail")
+
+    page.get_by_role("link", name="Thêm sơ kết, tổng kết").click()
+    page.get_by_label("Năm").fill("2026")
+    page.get_by_label("Kỳ báo cáo từ").fill("2026-01-12")
+    page.get_by_label("Ngày tổ chức").fill("2026-06-30")
+    page.get_by_label("Tuần tra song phương, phối hợp").fill("120")
+    page.get_by_label("Người tham gia tuần tra").fill("960")
+    page.get_by_label("Vụ việc phát hiện, xử lý").fill("4")
+    screenshot(page, "review-form")
+    assert_accessible(page, "review form")
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_text("Đã lưu báo cáo sơ kết, tổng kết.").wait_for()
+    review = Review.objects.get(agreement=agreement, year=2026)
+    assert {v.indicator.code: int(v.value) for v in review.indicator_values.all()} == {
+        "joint_patrols": 120,
+        "patrol_participants": 960,
+        "crime_cases": 4,
+    }
+    screenshot(page, "review-detail")
+
+    page.get_by_role("link", name="Văn bản phối hợp", exact=True).first.click()
+    page.get_by_label("Tìm theo tên, số hiệu (không cần dấu)").fill("don bien phong a luoi hai xa")
+    page.get_by_role("button", name="Lọc", exact=True).click()
+    results = page.locator("table.data tbody tr")
+    assert results.count() == 1
+    assert "Quy chế phối hợp Đồn Biên phòng A Lưới với hai xã" in results.first.inner_text()
+    screenshot(page, "agreement-list")
+    assert_accessible(page, "agreement list")
+
+
+def test_a_user_of_another_province_gets_404(page, world):
+    log_in(page, "canbo.langson")
+    response = page.goto(f"/agreements/{world.agreement.pk}/")
+    assert response.status == 404
+    page.goto("/agreements/")
+    assert world.agreement.title not in page.content()
+
+
+def test_the_combobox_is_usable_by_keyboard_alone(page, world):
+    log_in(page, "canbo.hue")
+    page.goto("/agreements/new/")
+    field = page.locator("#id_parties-0-organization")
+    field.focus()
+    field.type("a luoi")
+    listbox = page.locator("#id_parties-0-organization-listbox")
+    listbox.get_by_role("option").first.wait_for()
+    assert field.get_attribute("aria-expanded") == "true"
+    field.press("ArrowDown")
+    active = field.get_attribute("aria-activedescendant")
+    assert active and page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    field.press("Escape")
+    assert field.get_attribute("aria-expanded") == "false"
+    field.press("ArrowDown")
+    listbox.get_by_role("option").first.wait_for()
+    field.press("ArrowDown")
+    field.press("Enter")
+    chosen = page.locator("#id_parties-0-organization-select").input_value()
+    assert chosen in {str(world.hue_post.pk), str(world.hue_commune_party.pk)}

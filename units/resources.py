@@ -1,0 +1,991 @@
+"""Spreadsheet import and export (django-import-export): the shared machinery and organizations.
+
+Every resource here follows the same contract, which the admin, the staff import page
+and the command-line benchmark all rely on:
+
+- Files speak in natural keys (codes, numbers, exact names), never database ids.
+- Headers are matched ignoring case, diacritics and punctuation, against the Vietnamese
+  header or the column's code ("Hiệu lực từ", "hieu luc tu" and "valid_from" are the
+  same column). Rows whose first cell starts with "#" are comments; blank rows are
+  skipped; row numbers reported are the spreadsheet's own (the header is row 1).
+- All or nothing: `import_data` always runs in one transaction and rolls everything
+  back if any row is invalid, whoever calls it.
+- Related lookups are cached once per import in `before_import`; writes go through the
+  domain services (or `full_clean()` + `save()`), one row at a time, so history records
+  who changed what.
+- A row that changes nothing is skipped, so re-importing an export is a no-op.
+"""
+
+import csv
+import datetime
+import io
+import logging
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from import_export.fields import Field
+
+from units.models import AdministrativeUnit, Level, Organization
+from units.scoping import restrict, scope_of
+from units.text import fold, nfc
+
+logger = logging.getLogger(__name__)
+
+ROW_COLUMN = "_row"
+COMMENT_MARK = "#"
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+# Cell values ---------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell as clean text: numbers typed into Excel come back as floats (46.0 → "46")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return re.sub(r"\s+", " ", nfc(str(value))).strip()
+
+
+def norm_header(value: Any) -> str:
+    """Header comparison key: "Bên 1 – vai trò", "ben 1 vai tro", "party_1_role" collapse."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(cell_text(value))).strip()
+
+
+def norm_name(value: Any) -> str:
+    """Exact-name comparison key: case and extra spaces ignored, diacritics kept."""
+    return cell_text(value).casefold()
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    text = text.split(" ")[0]  # "2025-01-12 00:00:00" from a CSV saved by Excel
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(
+        _("“%(value)s” không phải ngày hợp lệ (viết dạng 31/12/2025).") % {"value": text}
+    )
+
+
+def parse_int(value: Any) -> int | None:
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValidationError(_("“%(value)s” không phải số nguyên.") % {"value": text}) from None
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value))
+    text = cell_text(value).replace(" ", "")
+    if not text:
+        return None
+    # Vietnamese writes 1.570 for a thousand and 3,5 for a decimal; English the reverse.
+    if "," in text and "." in text:
+        text = (
+            text.replace(".", "").replace(",", ".")
+            if text.rfind(",") > text.rfind(".")
+            else text.replace(",", "")
+        )
+    elif "," in text:
+        text = text.replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("“%(value)s” không phải số.") % {"value": text}) from None
+
+
+_TRUE = {"co", "x", "yes", "true", "1", "dung"}
+_FALSE = {"khong", "no", "false", "0", "sai", ""}
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = fold(cell_text(value))
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError(_("Hãy ghi “Có” hoặc “Không”."))
+
+
+def parse_choice(value: Any, choices) -> str | None:
+    """A TextChoices value given as its code or its Vietnamese label."""
+    text = cell_text(value)
+    if not text:
+        return None
+    wanted = norm_header(text)
+    for code, label in choices.choices:
+        if wanted in (norm_header(code), norm_header(label), norm_header(_vi(label))):
+            return code
+    allowed = "; ".join(str(label) for _code, label in choices.choices)
+    raise ValidationError(
+        _("“%(value)s” không hợp lệ; chọn một trong: %(allowed)s.")
+        % {"value": text, "allowed": allowed}
+    )
+
+
+def split_list(value: Any, separators: str = ";\n") -> list[str]:
+    text = "" if value is None else nfc(str(value))
+    parts = re.split("[" + re.escape(separators) + "]", text)
+    return [re.sub(r"\s+", " ", p).strip() for p in parts if p.strip()]
+
+
+def _vi(label) -> str:
+    with translation.override("vi"):
+        return str(label)
+
+
+def date_out(value: datetime.date | None):
+    """Dates stay dates (real date cells in XLSX, ISO text in CSV); both import back."""
+    return value
+
+
+def number_out(value: Decimal | None):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# Reading files -------------------------------------------------------------------------
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message is for the user."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+def read_table(data: bytes, filename: str = "") -> tablib.Dataset:
+    """Raw rows of an XLSX or CSV file, judged by content rather than by name."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportFileError(
+            _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": round(limit / (1024 * 1024), 1)}
+        )
+    if not data.strip():
+        raise ImportFileError(_("Tệp rỗng, không có dữ liệu để nhập."))
+    if data.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc .csv.")
+        )
+    else:
+        rows = _csv_rows(data)
+    rows = [list(r) for r in rows]
+    while rows and all(cell_text(c) == "" for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ImportFileError(_("Tệp rỗng, không có dữ liệu để nhập."))
+    width = len(rows[0])
+    while width and cell_text(rows[0][width - 1]) == "":
+        width -= 1
+    dataset = tablib.Dataset()
+    dataset.headers = [cell_text(h) for h in rows[0][:width]]
+    for number, row in enumerate(rows[1:], start=2):
+        extra = row[width:]
+        if any(cell_text(c) for c in extra):
+            raise ImportFileError(
+                _("Dòng %(row)s có nhiều ô hơn số cột tiêu đề.") % {"row": number}
+            )
+        row = row[:width] + [None] * (width - len(row))
+        dataset.append(row)
+    return dataset
+
+
+def _xlsx_rows(data: bytes):
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        return [list(r) for r in sheet.iter_rows(values_only=True)]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as exc:
+        logger.info("unreadable xlsx upload: %s", exc)
+        raise ImportFileError(
+            _("Không đọc được tệp: đây không phải bảng tính Excel (.xlsx) hợp lệ.")
+        ) from exc
+
+
+def _csv_rows(data: bytes):
+    if b"\x00" in data[:4096]:
+        raise ImportFileError(_("Không đọc được tệp: chỉ nhận bảng tính Excel (.xlsx) hoặc CSV."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            # Excel on Vietnamese Windows saves "CSV" (not "CSV UTF-8") in code page 1258.
+            text = data.decode("cp1258")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _("Không đọc được tệp CSV: hãy lưu dưới dạng “CSV UTF-8”.")
+            ) from None
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ImportFileError(_("Không đọc được tệp CSV: %(error)s") % {"error": exc}) from exc
+
+
+def write_table(dataset: tablib.Dataset, fmt: str) -> bytes:
+    if fmt == "xlsx":
+        return dataset.export("xlsx")
+    if fmt == "csv":
+        # With a BOM, Excel opens the file as UTF-8 and shows Vietnamese correctly.
+        return ("\ufeff" + dataset.export("csv")).encode("utf-8")
+    raise ValueError(f"unknown format {fmt}")
+
+
+# Columns -------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    key: str
+    header: Any
+    help: Any = ""
+    example: Any = ""
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> set[str]:
+        return {
+            norm_header(n) for n in (self.key, self.header, _vi(self.header), *self.aliases) if n
+        }
+
+
+@dataclass
+class RowProblem:
+    row: int
+    messages: list[str]
+
+
+@dataclass
+class RowDone:
+    row: int
+    action: str  # new, update, skip
+    label: str
+
+
+@dataclass
+class ImportOutcome:
+    """What the staff page shows: either every bad row, or what will be (was) written."""
+
+    file_error: str | None = None
+    problems: list[RowProblem] = field(default_factory=list)
+    rows: list[RowDone] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.file_error is None and not self.problems
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("new")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("skip")
+
+
+class HeaderError(ValidationError):
+    pass
+
+
+@dataclass
+class Parsed:
+    """One row parsed into domain values; `present` lists the columns the file has."""
+
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+    def has(self, key) -> bool:
+        return key in self.values
+
+    def error(self, key, message) -> None:
+        self.errors.setdefault(key, []).append(str(message))
+
+    def read(self, row: dict, key: str, parser=cell_text) -> None:
+        """Parse a cell if the column is in the file, recording any error under its key."""
+        if key not in row:
+            return
+        try:
+            self.values[key] = parser(row[key])
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.error(key, message)
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """A resource described by `columns()`, parsed by `parse_row()`, written by `write()`."""
+
+    extra_labels: dict = {}
+
+    class Meta:
+        fields: list = []
+        skip_diff = True
+        use_bulk = False  # bulk writes skip history and the services' rules
+        clean_model_instances = False
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__()
+        self.user = user
+        self.row_numbers: list[int] = []
+        self._seen_keys: dict = {}
+        self._prepared = False
+        self._set_fields(self.columns())
+
+    # Column description ----------------------------------------------------------------
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def required_headers(self) -> list[Column]:
+        return [c for c in self.columns() if c.required]
+
+    def _set_fields(self, columns: list[Column]) -> None:
+        self.fields = {
+            c.key: Field(attribute=None, column_name=str(c.header), dehydrate_method=c.key)
+            for c in columns
+        }
+
+    def get_export_order(self):
+        return tuple(self.fields)
+
+    def get_import_fields(self):
+        return list(self.fields.values())
+
+    def label(self, key: str) -> str:
+        for column in self.columns():
+            if column.key == key:
+                return str(column.header)
+        if key in self.extra_labels:
+            return str(self.extra_labels[key])
+        try:
+            return str(self._meta.model._meta.get_field(key).verbose_name).capitalize()
+        except Exception:
+            return ""
+
+    def match_header(self, name: str) -> str | None:
+        wanted = norm_header(name)
+        for column in self.columns():
+            if wanted in column.names():
+                return column.key
+        return None
+
+    # Preparing the dataset -------------------------------------------------------------
+
+    def prepare_dataset(self, dataset: tablib.Dataset) -> None:
+        """Canonical headers, comment and blank rows out, file row numbers kept.
+
+        Raises HeaderError (and empties the dataset, so no row is attempted) when
+        headers are missing, unknown or repeated.
+        """
+        if self._prepared:
+            return
+        self._prepared = True
+        keys, unknown, repeated = [], [], []
+        for header in dataset.headers or []:
+            if header == ROW_COLUMN:
+                keys.append(ROW_COLUMN)
+                continue
+            key = self.match_header(header)
+            if key is None:
+                if cell_text(header):
+                    unknown.append(cell_text(header))
+                keys.append(f"_ignored_{len(keys)}")
+                continue
+            if key in keys:
+                repeated.append(cell_text(header))
+            keys.append(key)
+        missing = [str(c.header) for c in self.required_headers() if c.key not in keys]
+        messages = []
+        if missing:
+            messages.append(
+                _("Thiếu cột bắt buộc: %(cols)s. Hãy dùng tệp mẫu.") % {"cols": ", ".join(missing)}
+            )
+        if unknown:
+            messages.append(
+                _("Cột không nhận ra: %(cols)s. Hãy dùng đúng tên cột như tệp mẫu.")
+                % {"cols": ", ".join(unknown)}
+            )
+        if repeated:
+            messages.append(_("Cột bị lặp: %(cols)s.") % {"cols": ", ".join(repeated)})
+        if messages:
+            dataset.wipe()
+            raise HeaderError(messages)
+        has_numbers = ROW_COLUMN in keys
+        rows = []
+        for number, values in enumerate(dataset, start=2):
+            values = list(values)
+            if not any(cell_text(v) for v in values):
+                continue
+            if values and cell_text(values[0]).startswith(COMMENT_MARK):
+                continue
+            if not has_numbers:
+                values.append(number)
+            rows.append(values)
+        if not has_numbers:
+            keys.append(ROW_COLUMN)
+        dataset.wipe()
+        dataset.headers = keys
+        for values in rows:
+            dataset.append(values)
+        self.row_numbers = [int(v) for v in dataset[ROW_COLUMN]] if rows else []
+        self.on_headers(keys)
+
+    def on_headers(self, keys: list[str]) -> None:
+        """Hook: a resource with repeated column groups (the parties) learns them here."""
+
+    # import-export hooks ---------------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        if kwargs.get("user") is not None:
+            self.user = kwargs["user"]
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        if self.user is None:
+            raise ValueError("an import needs the importing user (for scope and history)")
+        self.scope = scope_of(self.user)
+        self.prepare_dataset(dataset)
+        self.load_caches()
+
+    def load_caches(self) -> None:
+        raise NotImplementedError
+
+    def row_number(self, row) -> int:
+        return int(row.get(ROW_COLUMN) or 0)
+
+    def claim_key(self, key, row) -> None:
+        """Two rows of one file about the same record are an error, not a double write."""
+        first = self._seen_keys.setdefault(key, self.row_number(row))
+        if first != self.row_number(row):
+            raise ValidationError(
+                _("Trùng với dòng %(row)s (cùng một bản ghi xuất hiện hai lần).") % {"row": first}
+            )
+
+    def get_instance(self, instance_loader, row):
+        return self.find_existing(row)
+
+    def find_existing(self, row):
+        raise NotImplementedError
+
+    def import_instance(self, instance, row, **kwargs):
+        parsed = self.parse_row(row, instance)
+        instance._import_parsed = parsed
+        if parsed.errors:
+            raise ValidationError(parsed.errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None:
+            return False
+        return self.is_unchanged(instance, instance._import_parsed)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+        self.check_scope(instance, instance._import_parsed)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        saved = self.write(instance, instance._import_parsed, is_create)
+        if saved is not instance:
+            instance.pk = saved.pk
+            instance.__dict__.update(
+                {k: v for k, v in saved.__dict__.items() if not k.startswith("_")}
+            )
+        self.remember(saved, row)
+
+    def save_m2m(self, instance, row, **kwargs):
+        """Many-to-many values are written by `write()`, through the services."""
+
+    def remember(self, saved, row) -> None:
+        """Hook: make a record created by an earlier row findable by later rows."""
+
+    def parse_row(self, row: dict, instance) -> Parsed:
+        raise NotImplementedError
+
+    def is_unchanged(self, instance, parsed: Parsed) -> bool:
+        raise NotImplementedError
+
+    def check_scope(self, instance, parsed: Parsed) -> None:
+        raise NotImplementedError
+
+    def write(self, instance, parsed: Parsed, is_create: bool):
+        raise NotImplementedError
+
+    # Export ------------------------------------------------------------------------------
+
+    def export_queryset(self, queryset):
+        return queryset
+
+    def export(self, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = self.get_queryset()
+        queryset = self.export_queryset(queryset)
+        selected = kwargs.get("export_fields")
+        columns = [
+            c
+            for c in self.export_columns(queryset)
+            if not selected or c.key in selected or self.follows_selection(c.key, selected)
+        ]
+        dataset = tablib.Dataset(headers=[str(c.header) for c in columns])
+        for obj in queryset:
+            values = self.export_values(obj)
+            dataset.append([values.get(c.key) for c in columns])
+        return dataset
+
+    def export_columns(self, queryset) -> list[Column]:
+        return self.columns()
+
+    def follows_selection(self, key: str, selected) -> bool:
+        """Hook: columns that exist only at export time follow their selected siblings."""
+        return False
+
+    def export_values(self, obj) -> dict:
+        raise NotImplementedError
+
+    def template(self) -> tablib.Dataset:
+        """Headers, a comment row explaining each column, and a commented example row."""
+        columns = self.template_columns()
+        dataset = tablib.Dataset(headers=[str(c.header) for c in columns])
+        notes = [str(c.help) for c in columns]
+        notes[0] = "# " + str(
+            _(
+                "Dòng bắt đầu bằng # được bỏ qua khi nhập. Dòng ví dụ dưới đây cũng bắt đầu "
+                "bằng #: hãy nhập dữ liệu từ dòng 4 trở đi. (Cột này: %(help)s)"
+            )
+            % {"help": notes[0]}
+        )
+        example = [c.example for c in columns]
+        example[0] = "# " + cell_text(example[0])
+        dataset.append(notes)
+        dataset.append(example)
+        return dataset
+
+    def template_columns(self) -> list[Column]:
+        return self.columns()
+
+    # Results -----------------------------------------------------------------------------
+
+    def messages_for(self, error: ValidationError) -> list[str]:
+        if not hasattr(error, "error_dict"):
+            return [str(m) for m in error.messages]
+        messages = []
+        for key, errors in error.message_dict.items():
+            label = "" if key == NON_FIELD_ERRORS else self.label(key)
+            for message in errors:
+                messages.append(f"{label}: {message}" if label else str(message))
+        return messages
+
+    def outcome(self, result) -> ImportOutcome:
+        def file_row(index: int) -> int:
+            if 0 < index <= len(self.row_numbers):
+                return self.row_numbers[index - 1]
+            return index + 1
+
+        report = ImportOutcome(total=result.total_rows)
+        for error in result.base_errors:
+            if isinstance(error.error, ValidationError):
+                report.file_error = " ".join(self.messages_for(error.error))
+            else:
+                logger.error("import failed", exc_info=error.error)
+                report.file_error = str(
+                    _("Không thể nhập tệp do lỗi hệ thống; hãy báo quản trị viên.")
+                )
+        for invalid in result.invalid_rows:
+            report.problems.append(
+                RowProblem(file_row(invalid.number), self.messages_for(invalid.error))
+            )
+        for number, errors in result.row_errors():
+            for error in errors:
+                logger.error("import row %s failed", number, exc_info=error.error)
+            report.problems.append(
+                RowProblem(
+                    file_row(number),
+                    [
+                        str(
+                            _(
+                                "Dữ liệu vi phạm ràng buộc của cơ sở dữ liệu; hãy kiểm tra lại dòng này."
+                            )
+                        )
+                    ],
+                )
+            )
+        report.problems.sort(key=lambda p: p.row)
+        if report.ok:
+            for index, row_result in enumerate(result.rows, start=1):
+                action = {"new": "new", "update": "update"}.get(row_result.import_type, "skip")
+                report.rows.append(RowDone(file_row(index), action, row_result.object_repr or ""))
+        return report
+
+
+def run_import(resource: SpreadsheetResource, data: bytes, *, user, dry_run: bool, filename=""):
+    """Read, check and import a file; the one entry point for the staff page and scripts."""
+    resource.user = user
+    try:
+        dataset = read_table(data, filename)
+        resource.prepare_dataset(dataset)
+    except ImportFileError as exc:
+        return ImportOutcome(file_error=str(exc.message))
+    except HeaderError as exc:
+        return ImportOutcome(file_error=" ".join(exc.messages))
+    if not len(dataset):
+        return ImportOutcome(file_error=str(_("Tệp không có dòng dữ liệu nào để nhập.")))
+    result = resource.import_data(dataset, dry_run=dry_run, user=user)
+    return resource.outcome(result)
+
+
+# Lookups shared by every resource --------------------------------------------------------
+
+
+class UnitLookup:
+    """Administrative units by GSO code; current units win over abolished ones."""
+
+    def __init__(self):
+        self.by_code: dict[str, AdministrativeUnit] = {}
+        self.by_id: dict[int, AdministrativeUnit] = {}
+        units = AdministrativeUnit.objects.order_by("-valid_until").only(
+            "id", "code", "name", "type", "parent_id", "valid_until"
+        )
+        for unit in units:
+            self.by_id[unit.pk] = unit
+            current = self.by_code.get(unit.code)
+            if current is None or current.valid_until is not None:
+                self.by_code[unit.code] = unit
+
+    def get(self, value, *, provinces_only=False) -> AdministrativeUnit:
+        code = cell_text(value)
+        unit = None
+        if code.isdigit():
+            for width in (2,) if provinces_only else (2, 5):
+                unit = self.by_code.get(code.zfill(width))
+                if unit and (not provinces_only or unit.is_province):
+                    break
+                unit = None
+        else:
+            unit = self.by_code.get(code)
+        if unit is None or (provinces_only and not unit.is_province):
+            message = (
+                _("Không có tỉnh, thành phố mã “%(code)s”.")
+                if provinces_only
+                else _("Không có đơn vị hành chính mã “%(code)s”.")
+            )
+            raise ValidationError(message % {"code": code})
+        return unit
+
+
+class OrganizationLookup:
+    """Organizations the user may see, by code or exact name, loaded in one query."""
+
+    def __init__(self, user):
+        self.by_code: dict[str, Organization] = {}
+        self.by_name: dict[str, list[Organization]] = defaultdict(list)
+        self.by_id: dict[int, Organization] = {}
+        for organization in restrict(Organization.objects.all(), user):
+            self.add(organization)
+
+    def add(self, organization: Organization) -> None:
+        old = self.by_id.get(organization.pk)
+        if old is not None:
+            if old.code:
+                self.by_code.pop(old.code.casefold(), None)
+            names = self.by_name.get(norm_name(old.name), [])
+            self.by_name[norm_name(old.name)] = [o for o in names if o.pk != old.pk]
+        self.by_id[organization.pk] = organization
+        if organization.code:
+            self.by_code[organization.code.casefold()] = organization
+        self.by_name[norm_name(organization.name)].append(organization)
+
+    def find(self, value) -> Organization | None:
+        """The organization named by a code or an exact name; None when there is none."""
+        text = cell_text(value)
+        if not text:
+            return None
+        found = self.by_code.get(text.casefold())
+        if found:
+            return found
+        named = self.by_name.get(norm_name(text), [])
+        if len(named) > 1:
+            raise ValidationError(
+                _("Có %(n)s tổ chức cùng tên “%(name)s”; hãy ghi mã tổ chức.")
+                % {"n": len(named), "name": text}
+            )
+        return named[0] if named else None
+
+    def get_or_none(self, value) -> Organization | None:
+        return self.get(value) if cell_text(value) else None
+
+    def get(self, value) -> Organization:
+        found = self.find(value)
+        if found is None:
+            raise ValidationError(
+                _("Không tìm thấy tổ chức có mã hoặc tên “%(value)s”.")
+                % {"value": cell_text(value)}
+            )
+        return found
+
+
+# Organizations ---------------------------------------------------------------------------
+
+_ORG_LINKS = ("parent", "area", "province", "party_of", "successor")
+
+
+class OrganizationResource(SpreadsheetResource):
+    """Organizations, matched by code, or by exact name when the row has no code."""
+
+    class Meta(SpreadsheetResource.Meta):
+        model = Organization
+        name = _("Tổ chức")
+
+    def columns(self):
+        return [
+            Column(
+                "code",
+                _("Mã"),
+                _("mã tổ chức, duy nhất; để trống thì khớp theo tên"),
+                "DBP-HUE-ALOI",
+                aliases=("ma to chuc",),
+            ),
+            Column(
+                "name",
+                _("Tên"),
+                _("bắt buộc"),
+                "Đồn Biên phòng A Lưới",
+                required=True,
+                aliases=("ten to chuc",),
+            ),
+            Column("short_name", _("Tên viết tắt"), _("không bắt buộc"), "Đồn A Lưới"),
+            Column(
+                "kind",
+                _("Loại tổ chức"),
+                _("mã hoặc tên loại, xem danh mục"),
+                Organization.Kind.BORDER_POST.label,
+            ),
+            Column(
+                "level",
+                _("Cấp"),
+                _("Trung ương, Cấp tỉnh, Cấp huyện (trước 07/2025), Cấp xã"),
+                Level.COMMUNE.label,
+            ),
+            Column(
+                "parent",
+                _("Cơ quan cấp trên"),
+                _("mã hoặc tên chính xác của tổ chức đã có"),
+                "BCH-BDBP-HUE",
+            ),
+            Column(
+                "area", _("Địa bàn (mã ĐVHC)"), _("mã xã hoặc tỉnh theo Tổng cục Thống kê"), "19870"
+            ),
+            Column(
+                "province",
+                _("Tỉnh, thành phố (mã)"),
+                _("mã tỉnh; để trống với cơ quan trung ương"),
+                "46",
+            ),
+            Column("party_of", _("Đảng ủy của"), _("với đảng ủy: mã hoặc tên của cơ quan"), ""),
+            Column(
+                "covered_communes",
+                _("Xã, phường phụ trách (mã)"),
+                _("với đồn biên phòng: các mã xã, cách nhau bởi dấu ;"),
+                "19870; 19873",
+            ),
+            Column("country", _("Quốc gia"), _("bắt buộc với đối tác nước ngoài"), ""),
+            Column("founded_on", _("Ngày thành lập"), _("ngày/tháng/năm"), ""),
+            Column("dissolved_on", _("Ngày giải thể"), _("ngày/tháng/năm"), ""),
+            Column("successor", _("Tổ chức kế thừa"), _("mã hoặc tên chính xác"), ""),
+        ]
+
+    def get_queryset(self):
+        return Organization.objects.all()
+
+    def load_caches(self):
+        self.units = UnitLookup()
+        self.organizations = OrganizationLookup(self.user)
+        self.covered: dict[int, list[int]] = defaultdict(list)
+        through = Organization.covered_communes.through.objects.filter(
+            organization_id__in=list(self.organizations.by_id)
+        ).order_by("administrativeunit_id")
+        for org_id, unit_id in through.values_list("organization_id", "administrativeunit_id"):
+            self.covered[org_id].append(unit_id)
+
+    def find_existing(self, row):
+        code = cell_text(row.get("code"))
+        name = cell_text(row.get("name"))
+        if code:
+            key = ("code", code.casefold())
+            found = self.organizations.by_code.get(code.casefold())
+        else:
+            key = ("name", norm_name(name))
+            found = self.organizations.find(name) if name else None
+        if code or name:
+            self.claim_key(key, row)
+        return found
+
+    def parse_row(self, row, instance):
+        parsed = Parsed()
+        parsed.read(row, "code")
+        parsed.read(row, "name")
+        parsed.read(row, "short_name")
+        parsed.read(row, "country")
+        parsed.read(row, "kind", lambda v: parse_choice(v, Organization.Kind))
+        parsed.read(row, "level", lambda v: parse_choice(v, Level))
+        for key in ("parent", "party_of", "successor"):
+            parsed.read(row, key, self.organizations.get_or_none)
+        parsed.read(row, "area", lambda v: self.units.get(v) if cell_text(v) else None)
+        parsed.read(
+            row,
+            "province",
+            lambda v: self.units.get(v, provinces_only=True) if cell_text(v) else None,
+        )
+        parsed.read(
+            row,
+            "covered_communes",
+            lambda v: sorted({self.units.get(c).pk for c in split_list(v, ";,\n")}),
+        )
+        parsed.read(row, "founded_on", parse_date)
+        parsed.read(row, "dissolved_on", parse_date)
+        if not parsed.get("name"):
+            parsed.error("name", _("Hãy ghi tên tổ chức."))
+        if instance.pk is None:
+            for key in ("kind", "level"):
+                if not parsed.get(key):
+                    parsed.error(key, _("Bắt buộc với tổ chức mới."))
+            if parsed.get("province") is None and not self.scope.everything:
+                # A province's staff create organizations of their own province.
+                parsed.values["province"] = self.units.by_id.get(self.scope.province_id)
+        return parsed
+
+    def changes(self, parsed: Parsed) -> dict:
+        """Attribute values the row sets; a blank kind or level keeps the current one."""
+        values = {}
+        for key in ("code", "name", "short_name", "country", "founded_on", "dissolved_on"):
+            if parsed.has(key):
+                values[key] = parsed.get(key) or (
+                    None if key in ("code", "founded_on", "dissolved_on") else ""
+                )
+        for key in ("kind", "level"):
+            if parsed.get(key):
+                values[key] = parsed.get(key)
+        for key in _ORG_LINKS:
+            if parsed.has(key):
+                values[f"{key}_id"] = parsed.get(key).pk if parsed.get(key) else None
+        return values
+
+    def is_unchanged(self, organization, parsed):
+        if any(getattr(organization, k) != v for k, v in self.changes(parsed).items()):
+            return False
+        return not parsed.has("covered_communes") or parsed.get(
+            "covered_communes"
+        ) == self.covered.get(organization.pk, [])
+
+    def check_scope(self, organization, parsed):
+        if self.scope.everything:
+            return
+        province = parsed.get("province") if parsed.has("province") else organization.province
+        province_id = province.pk if province else None
+        if organization.pk is not None and organization.province_id != self.scope.province_id:
+            raise ValidationError(
+                _("Tổ chức này không thuộc phạm vi của bạn; bạn không thể sửa nó.")
+            )
+        if province_id != self.scope.province_id:
+            raise ValidationError(
+                {"province": _("Bạn chỉ có thể nhập tổ chức thuộc tỉnh, thành phố của mình.")}
+            )
+
+    def write(self, organization, parsed, is_create):
+        for attr, value in self.changes(parsed).items():
+            setattr(organization, attr, value)
+        organization._history_user = self.user
+        organization.full_clean()
+        organization.save()
+        if parsed.has("covered_communes"):
+            organization.covered_communes.set(parsed.get("covered_communes"))
+            self.covered[organization.pk] = parsed.get("covered_communes")
+        return organization
+
+    def remember(self, saved, row):
+        self.organizations.add(saved)
+
+    def export_queryset(self, queryset):
+        return queryset.select_related(
+            "parent", "area", "province", "party_of", "successor"
+        ).prefetch_related("covered_communes")
+
+    def export_values(self, o):
+        def ref(other):
+            return (other.code or other.name) if other else ""
+
+        return {
+            "code": o.code or "",
+            "name": o.name,
+            "short_name": o.short_name,
+            "kind": o.get_kind_display(),
+            "level": o.get_level_display(),
+            "parent": ref(o.parent),
+            "area": o.area.code if o.area else "",
+            "province": o.province.code if o.province else "",
+            "party_of": ref(o.party_of),
+            "covered_communes": "; ".join(sorted(c.code for c in o.covered_communes.all())),
+            "country": o.country,
+            "founded_on": date_out(o.founded_on),
+            "dissolved_on": date_out(o.dissolved_on),
+            "successor": ref(o.successor),
+        }
