@@ -96,6 +96,11 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
+# A handle on the history registration, so services can write one record after
+# setting the many-to-many relations (simple_history keeps no public one).
+AGREEMENT_HISTORY = HistoricalRecords(m2m_fields=["focus_areas", "legal_bases"])
+
+
 class Agreement(FoldedNameMixin):
     """A coordination regulation, twinning agreement or plan, exactly as signed."""
 
@@ -171,7 +176,7 @@ class Agreement(FoldedNameMixin):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[focus_areas, legal_bases])
+    history = AGREEMENT_HISTORY
 
     objects = AgreementQuerySet.as_manager()
     SCOPE_FIELD = "province"
@@ -184,7 +189,22 @@ class Agreement(FoldedNameMixin):
             models.Index(fields=["province", "status", "kind"], name="agreement_scope_idx"),
             models.Index(fields=["valid_until"], name="agreement_valid_until_idx"),
             # The lists' default order: the first page reads 25 index entries, not a sort.
-            models.Index(fields=["valid_from", "id"], name="agreement_list_order_idx"),
+            # The other columns make "in force on a day" (with its kind and province) an
+            # index-only read: review due and missing counts, the dashboard, coverage.
+            models.Index(
+                fields=[
+                    "valid_from",
+                    "id",
+                    "valid_until",
+                    "ended_on",
+                    "status",
+                    "kind",
+                    "province",
+                ],
+                name="agreement_in_force_idx",
+            ),
+            # The dashboard's data version reads the latest change, not the whole table.
+            models.Index(fields=["updated_at"], name="agreement_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -260,6 +280,10 @@ class AgreementParty(models.Model):
         verbose_name = _("bên ký kết")
         verbose_name_plural = _("các bên ký kết")
         ordering = ["order", "id"]
+        indexes = [
+            # Coverage reads which agreements the border posts signed from the index alone.
+            models.Index(fields=["organization", "agreement", "order"], name="party_signed_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "organization"], name="party_once_per_agreement"
@@ -361,6 +385,10 @@ class Review(models.Model):
         verbose_name_plural = _("hội nghị sơ kết, tổng kết")
         permissions = [("approve_review", _("Có thể duyệt báo cáo sơ kết, tổng kết"))]
         ordering = ["-year", "-held_on", "-id"]
+        indexes = [
+            # The dashboard's data version reads the latest change, not the whole table.
+            models.Index(fields=["updated_at"], name="review_updated_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "year"],

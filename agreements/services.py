@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import (
+    AGREEMENT_HISTORY,
     Agreement,
     AgreementParty,
     Attachment,
@@ -224,7 +225,8 @@ def _save_parties(agreement: Agreement, parties: list[PartyInput], user) -> None
         for key, value in values.items():
             setattr(party, key, value)
         party._history_user = user
-        party.full_clean(validate_unique=False)
+        # Organizations were checked (distinct, not dissolved) by _validate_parties.
+        party.clean_fields(exclude=["agreement", "organization"])
         party.save()
 
 
@@ -268,12 +270,31 @@ def agreement_create(
         updated_by=user,
     )
     agreement._history_user = user
-    agreement.full_clean(exclude=["supersedes"])
-    agreement.save()
-    agreement.focus_areas.set(data.focus_areas)
-    agreement.legal_bases.set(data.legal_bases)
+    _save_with_relations(agreement, data, created=True)
     _save_parties(agreement, data.parties, user)
     return agreement
+
+
+# Set by the service from objects it holds; checking them again costs a query each.
+_TRUSTED_FIELDS = ["supersedes", "province", "created_by", "updated_by"]
+
+
+def _save_with_relations(agreement: Agreement, data: AgreementInput, *, created: bool) -> None:
+    """Save an agreement with its focus areas and legal bases as one history record.
+
+    simple_history would otherwise write a record, with a copy of every
+    many-to-many row, for the save and again for each `.set()`. The rules the
+    check constraints express were validated above; the database still enforces them.
+    """
+    agreement.full_clean(exclude=_TRUSTED_FIELDS, validate_constraints=False)
+    agreement.skip_history_when_saving = True
+    try:
+        agreement.save()
+        agreement.focus_areas.set(data.focus_areas)
+        agreement.legal_bases.set(data.legal_bases)
+    finally:
+        del agreement.skip_history_when_saving
+    AGREEMENT_HISTORY.create_historical_record(agreement, "+" if created else "~")
 
 
 def _bump_version(model, obj, expected_version: int | None) -> None:
@@ -312,10 +333,7 @@ def agreement_update(
     agreement.parties_key = parties_key
     agreement.updated_by = user
     agreement._history_user = user
-    agreement.full_clean(exclude=["supersedes"])
-    agreement.save()
-    agreement.focus_areas.set(data.focus_areas)
-    agreement.legal_bases.set(data.legal_bases)
+    _save_with_relations(agreement, data, created=False)
     _save_parties(agreement, data.parties, user)
     return agreement
 
