@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -21,8 +22,43 @@ from agreements.resources import AgreementResource, ReviewResource
 from units.admin import FoldedSearchMixin, ProvinceListFilter
 
 
+class PartyInlineFormSet(BaseInlineFormSet):
+    """Holds admin edits to the same rules as the services (parties, dates, overlap)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        agreement = self.instance
+        parties = [
+            services.PartyInput(
+                organization=form.cleaned_data["organization"],
+                role=form.cleaned_data.get("role") or AgreementParty.Role.PARTY,
+            )
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("organization")
+        ]
+        if agreement.valid_from is None:
+            return
+        data = services.AgreementInput(
+            kind=agreement.kind,
+            title=agreement.title,
+            valid_from=agreement.valid_from,
+            valid_until=agreement.valid_until,
+            signed_on=agreement.signed_on,
+            parties=parties,
+        )
+        try:
+            services.agreement_validate(data=data, agreement=agreement)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+
 class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
+    formset = PartyInlineFormSet
     extra = 0
     autocomplete_fields = ["organization"]
 

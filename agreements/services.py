@@ -203,6 +203,26 @@ def _validate_no_overlap(*, parties_key: str, valid_from, valid_until, exclude: 
         )
 
 
+def agreement_validate(*, data: AgreementInput, agreement: Agreement | None = None) -> None:
+    """Every rule on an agreement's content, for paths that save by other means (admin).
+
+    The overlap rule binds only agreements in force; without an agreement in hand the
+    content is checked as if it were to come into force.
+    """
+    _validate_dates(data)
+    _validate_parties(data)
+    if agreement is None or agreement.status == Status.IN_FORCE:
+        _validate_no_overlap(
+            parties_key=_parties_key(data.parties),
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            exclude=[
+                agreement.pk if agreement else None,
+                agreement.supersedes_id if agreement else None,
+            ],
+        )
+
+
 def _save_parties(agreement: Agreement, parties: list[PartyInput], user) -> None:
     existing = {p.organization_id: p for p in agreement.parties.all()}
     wanted = {p.organization.pk for p in parties}

@@ -1,0 +1,95 @@
+"""Admin edits obey the services' rules, and dissolving offers to terminate agreements."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import Agreement
+from tests.agreements.test_admin import form_data
+
+
+@pytest.fixture
+def admin_client(client, users):
+    client.force_login(users.admin)
+    return client
+
+
+def test_an_admin_edit_leaving_one_party_is_refused_with_the_rule(admin_client, make_agreement):
+    agreement = make_agreement()
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    data = form_data(admin_client.get(url))
+    data["parties-1-DELETE"] = "on"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "ít nhất hai bên ký kết" in response.content.decode()
+    assert agreement.parties.count() == 2
+
+
+def test_an_admin_edit_with_the_period_ending_before_it_starts_is_refused(
+    admin_client, make_agreement
+):
+    agreement = make_agreement()
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    data = form_data(admin_client.get(url))
+    data["valid_until"] = "01/01/2000"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    agreement.refresh_from_db()
+    assert agreement.valid_until != datetime.date(2000, 1, 1)
+
+
+def test_an_admin_edit_clashing_with_another_in_force_agreement_is_refused(
+    admin_client, make_agreement, orgs
+):
+    first = make_agreement(
+        valid_from=datetime.date(2020, 1, 1), valid_until=datetime.date(2021, 12, 31)
+    )
+    second = make_agreement(
+        valid_from=datetime.date(2022, 1, 1), valid_until=datetime.date(2023, 12, 31)
+    )
+    url = reverse("admin:agreements_agreement_change", args=[second.pk])
+    data = form_data(admin_client.get(url))
+    data["valid_from"] = "01/06/2021"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "trùng lặp" in response.content.decode()
+    second.refresh_from_db()
+    assert second.valid_from == datetime.date(2022, 1, 1)
+    assert first.status == Agreement.Status.IN_FORCE
+
+
+def test_the_dissolve_action_shows_in_force_agreements_first(admin_client, make_agreement, orgs):
+    make_agreement()
+    response = admin_client.post(
+        reverse("admin:units_organization_changelist"),
+        {"action": "dissolve_selected", "_selected_action": [orgs.city_party.pk]},
+    )
+    assert response.status_code == 200
+    assert response.context["rows"] == [(orgs.city_party, 1)]
+    orgs.city_party.refresh_from_db()
+    assert orgs.city_party.dissolved_on is None
+
+
+def test_the_dissolve_action_terminates_in_force_agreements_when_asked(
+    admin_client, make_agreement, orgs, users
+):
+    agreement = make_agreement(valid_until=None)
+    response = admin_client.post(
+        reverse("admin:units_organization_changelist"),
+        {
+            "action": "dissolve_selected",
+            "_selected_action": [orgs.city_party.pk],
+            "apply": "1",
+            "dissolved_on": "01/07/2025",
+            "terminate_agreements": "on",
+        },
+        follow=True,
+    )
+    assert "chấm dứt 1 văn bản" in response.content.decode()
+    orgs.city_party.refresh_from_db()
+    agreement.refresh_from_db()
+    assert orgs.city_party.dissolved_on == datetime.date(2025, 7, 1)
+    assert agreement.status == Agreement.Status.TERMINATED
+    assert agreement.termination_reason == Agreement.TerminationReason.PARTNER_DISSOLVED
+    assert agreement.history.latest("history_id").history_user == users.admin
