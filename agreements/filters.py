@@ -7,6 +7,7 @@ queryset the FilterSet receives is already restricted by `units.scoping.restrict
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from agreements import selectors
@@ -34,6 +35,29 @@ def party_choices(request):
     return Organization.objects.restrict(request.user)
 
 
+class OptionListSelect(forms.Select):
+    """A select whose options are written in one pass, not one sub-template each.
+
+    The list's filter form offers a hundred-odd options on every page view; rendered
+    through Django's per-option templates they cost as much as the table's rows.
+    """
+
+    template_name = "includes/select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options"] = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, options, _index in context["widget"]["optgroups"]
+                for option in options
+            ),
+        )
+        return context
+
+
 class YearField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1945)
@@ -48,13 +72,22 @@ class YearFilter(django_filters.NumberFilter):
 class AgreementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
     province = django_filters.ModelChoiceFilter(
-        label=_("Tỉnh, thành phố"), queryset=province_choices, empty_label=_("Tất cả")
+        label=_("Tỉnh, thành phố"),
+        queryset=province_choices,
+        empty_label=_("Tất cả"),
+        widget=OptionListSelect,
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Loại văn bản"), choices=Agreement.Kind.choices, empty_label=_("Tất cả")
+        label=_("Loại văn bản"),
+        choices=Agreement.Kind.choices,
+        empty_label=_("Tất cả"),
+        widget=OptionListSelect,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Trạng thái"), choices=Agreement.Status.choices, empty_label=_("Tất cả")
+        label=_("Trạng thái"),
+        choices=Agreement.Status.choices,
+        empty_label=_("Tất cả"),
+        widget=OptionListSelect,
     )
     party = django_filters.ModelChoiceFilter(
         label=_("Bên ký kết"),
@@ -67,6 +100,7 @@ class AgreementFilter(django_filters.FilterSet):
         choices=Organization.Kind.choices,
         empty_label=_("Tất cả"),
         method="filter_party_kind",
+        widget=OptionListSelect,
     )
     period = django_filters.CharFilter(
         label=_("Thời hạn (ví dụ 2025-2030)"), method="filter_period"
@@ -77,6 +111,7 @@ class AgreementFilter(django_filters.FilterSet):
         queryset=FocusArea.objects.all(),
         field_name="focus_areas",
         empty_label=_("Tất cả"),
+        widget=OptionListSelect,
     )
     in_force = django_filters.BooleanFilter(
         label=_("Đang có hiệu lực hôm nay"),
@@ -93,6 +128,7 @@ class AgreementFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sắp xếp"),
+        widget=OptionListSelect,
         fields=(
             ("number", "number"),
             ("title", "title"),

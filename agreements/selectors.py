@@ -5,12 +5,13 @@ same code answers for a province, a user or the whole country.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from agreements.models import Agreement, AgreementParty, IndicatorValue, Review
+from agreements.models import Agreement, AgreementParty, IndicatorValue, Review, in_force_q
 from units.models import AdministrativeUnit, Organization
 
 REVIEWED_KINDS = (Agreement.Kind.REGULATION, Agreement.Kind.TWINNING)
@@ -194,28 +195,39 @@ def coverage_table(*, on: datetime.date | None = None) -> dict[int | None, Cover
     """
     on = on or timezone.localdate()
     post_province = dict(
-        Organization.objects.border_posts().active(on).values_list("pk", "province_id")
+        Organization.objects.border_posts().active(on).order_by().values_list("pk", "province_id")
     )
     commune_province = dict(
-        AdministrativeUnit.objects.current(on).communes().border().values_list("pk", "parent_id")
+        AdministrativeUnit.objects.current(on)
+        .communes()
+        .border()
+        .order_by()
+        .values_list("pk", "parent_id")
     )
-    in_force = agreements_in_force_on(Agreement.objects.all(), on)
     # A post signs itself or through its party committee (Đảng ủy Đồn Biên phòng).
     post_of = {pk: pk for pk in post_province}
     post_of.update(
-        Organization.objects.filter(party_of__in=list(post_province)).values_list(
-            "pk", "party_of_id"
-        )
+        Organization.objects.filter(party_of__in=list(post_province))
+        .order_by()
+        .values_list("pk", "party_of_id")
     )
-    # Joined in Python: SQLite plans "party IN (...) AND agreement IN (subquery)" badly.
-    in_force_ids = set(in_force.values_list("pk", flat=True))
-    signers = AgreementParty.objects.filter(organization__in=list(post_of)).values_list(
-        "organization_id", "agreement_id"
+    # Per signer SQLite stops at its first agreement in force, instead of reading the
+    # party rows of every agreement the posts ever signed.
+    in_force_party = AgreementParty.objects.filter(
+        in_force_q(on, "agreement__"), organization=OuterRef("pk")
     )
-    signed = {post_of[org] for org, agreement in signers if agreement in in_force_ids}
-    links = Organization.covered_communes.through.objects.filter(
-        organization_id__in=signed
-    ).values_list("organization_id", "administrativeunit_id")
+    signers = (
+        Organization.objects.filter(pk__in=list(post_of))
+        .filter(Exists(in_force_party))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    signed = {post_of[org] for org in signers}
+    links = (
+        Organization.covered_communes.through.objects.filter(organization_id__in=signed)
+        .order_by()
+        .values_list("organization_id", "administrativeunit_id")
+    )
     covered_anywhere, covered_in_province = set(), set()
     for post_id, commune_id in links:
         if commune_id in commune_province:
@@ -223,17 +235,20 @@ def coverage_table(*, on: datetime.date | None = None) -> dict[int | None, Cover
             if commune_province[commune_id] == post_province[post_id]:
                 covered_in_province.add(commune_id)
 
-    provinces = set(post_province.values()) | set(commune_province.values())
-    table = {}
-    for province_id in provinces - {None}:
-        table[province_id] = Coverage(
-            communes_covered=sum(
-                1 for c in covered_in_province if commune_province[c] == province_id
-            ),
-            communes_total=sum(1 for p in commune_province.values() if p == province_id),
-            posts_covered=sum(1 for p in signed if post_province[p] == province_id),
-            posts_total=sum(1 for p in post_province.values() if p == province_id),
+    communes_total = Counter(commune_province.values())
+    communes_covered = Counter(commune_province[c] for c in covered_in_province)
+    posts_total = Counter(post_province.values())
+    posts_covered = Counter(post_province[p] for p in signed)
+    provinces = set(posts_total) | set(communes_total)
+    table = {
+        province_id: Coverage(
+            communes_covered=communes_covered[province_id],
+            communes_total=communes_total[province_id],
+            posts_covered=posts_covered[province_id],
+            posts_total=posts_total[province_id],
         )
+        for province_id in provinces - {None}
+    }
     table[None] = Coverage(
         communes_covered=len(covered_anywhere),
         communes_total=len(commune_province),

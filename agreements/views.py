@@ -7,17 +7,17 @@ and renders an explicit context.
 
 import datetime
 
-import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -35,6 +35,8 @@ from agreements.forms import (
     party_initial,
 )
 from agreements.models import Agreement, Attachment, FocusArea, Indicator, Review
+from agreements.resources import export_agreements
+from reports.views import NATIONAL as NATIONAL_REPORT_SCOPE
 from units.models import AdministrativeUnit, Organization
 from units.roles import can_approve, can_edit
 from units.scoping import get_scoped_or_404, scope_of
@@ -77,11 +79,16 @@ def _scoped_agreement(request, pk, queryset=None) -> Agreement:
 
 
 def _data_version() -> str:
-    """Changes with every write to agreements, reviews or organizations."""
+    """Changes with every write to agreements, reviews or organizations.
+
+    The count and the latest change are two queries: alone, each is answered from an
+    index (SQLite's count shortcut, MAX on `updated_at`); together they scan the table.
+    """
     parts = []
     for model in (Agreement, Review, Organization):
-        stamp = model.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-        parts.append(f"{stamp['n']}.{stamp['last'] and stamp['last'].timestamp()}")
+        count = model.objects.count()
+        last = model.objects.aggregate(last=Max("updated_at"))["last"]
+        parts.append(f"{count}.{last and last.timestamp()}")
     return "-".join(parts)
 
 
@@ -97,13 +104,20 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
         if scope.everything
         else AdministrativeUnit.objects.none()
     )
+    # The scope's code as the annual summary takes it: "national" or a GSO code.
     if scope.everything:
-        own_coverage = coverage[None]
+        own_coverage, scope_code = coverage[None], NATIONAL_REPORT_SCOPE
     elif scope.province_id:
         own_coverage = coverage.get(scope.province_id, empty)
+        scope_code = (
+            AdministrativeUnit.objects.filter(pk=scope.province_id)
+            .values_list("code", flat=True)
+            .first()
+        )
     else:
-        own_coverage = None
+        own_coverage, scope_code = None, None
     return {
+        "scope_code": scope_code,
         "in_force": [{"kind": kind, "count": count} for kind, count in by_kind.items()],
         "reviews_this_year": selectors.review_due_status(agreements, year=today.year, today=today),
         "reviews_last_year": selectors.review_due_status(
@@ -115,9 +129,19 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
         ),
         "coverage": own_coverage,
         "provinces": [
-            {"pk": pk, "name": name, "coverage": coverage.get(pk, empty)}
-            for pk, name in provinces.order_by("name").values_list("pk", "name")
+            {"pk": pk, "name": name, "code": code, "coverage": coverage.get(pk, empty)}
+            for pk, name, code in provinces.order_by("name").values_list("pk", "name", "code")
         ],
+    }
+
+
+def _annual_report(scope_code: str, year: int) -> dict:
+    """Links to the annual summary of a scope ("national" or a province's GSO code)."""
+    query = urlencode({"province": scope_code})
+    return {
+        "year": year,
+        "pdf_url": f"{reverse('reports:annual_pdf', args=[year])}?{query}",
+        "preview_url": f"{reverse('reports:annual_preview', args=[year])}?{query}",
     }
 
 
@@ -135,8 +159,16 @@ def dashboard(request):
         cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
     for row in figures["in_force"]:
         row["label"] = Agreement.Kind(row["kind"]).label
+    for row in figures["provinces"]:
+        row["report"] = _annual_report(row["code"], today.year)
+    scope_code = figures["scope_code"]
     context = {
         **figures,
+        "annual_reports": [
+            _annual_report(scope_code, year) for year in (today.year, today.year - 1)
+        ]
+        if scope_code
+        else [],
         "today": today,
         "in_force_total": sum(row["count"] for row in figures["in_force"]),
         "expiring_months": EXPIRING_MONTHS,
@@ -188,57 +220,17 @@ def agreement_list(request):
     return render(request, "agreements/agreement_list.html", context)
 
 
-EXPORT_HEADERS = [
-    gettext_lazy("Mã"),
-    gettext_lazy("Số, ký hiệu"),
-    gettext_lazy("Tên văn bản"),
-    gettext_lazy("Loại"),
-    gettext_lazy("Trạng thái"),
-    gettext_lazy("Tỉnh, thành phố"),
-    gettext_lazy("Ngày ký"),
-    gettext_lazy("Hiệu lực từ ngày"),
-    gettext_lazy("Hiệu lực đến ngày"),
-    gettext_lazy("Các bên ký kết"),
-]
-
-
-def _export_row(agreement: Agreement) -> list:
-    return [
-        agreement.pk,
-        agreement.number,
-        agreement.title,
-        agreement.get_kind_display(),
-        agreement.get_status_display(),
-        agreement.province.name if agreement.province else "",
-        agreement.signed_on,
-        agreement.valid_from,
-        agreement.valid_until,
-        "; ".join(p.organization.name for p in agreement.parties.all()),
-    ]
-
-
 @login_required
 @require_GET
 def agreement_export(request, fmt: str):
-    """The current filtered list (every page) as XLSX or CSV."""
+    """The current filtered list (every page) in the import's columns: natural keys only."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    dataset = tablib.Dataset(headers=[str(h) for h in EXPORT_HEADERS])
-    for agreement in selectors.agreement_list(queryset).iterator(chunk_size=2000):
-        dataset.append(_export_row(agreement))
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    if fmt == "csv":
-        response = HttpResponse(
-            "\ufeff" + dataset.export("csv"), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            dataset.export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="van-ban-{stamp}.{fmt}"'
+    content, content_type, filename = export_agreements(queryset, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

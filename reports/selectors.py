@@ -18,6 +18,8 @@ from agreements.models import (
     IndicatorValue,
     Review,
     ReviewFocusResult,
+    in_force_during_q,
+    in_force_q,
 )
 from agreements.selectors import REVIEWED_KINDS, annual_review_due_on, coverage_table
 from agreements.selectors import Coverage as CoverageCounts
@@ -234,30 +236,6 @@ def signature_lines(
         lines.append(f"{profile.deputy_prefix} {head}")
     lines.append(title or head_title(organization))
     return [line for line in lines if line]
-
-
-def in_force_q(on: datetime.date, prefix: str = "") -> Q:
-    """AgreementQuerySet.in_force as a condition, usable across a join ("agreement__").
-
-    As `agreement__in=Agreement.objects.in_force(...)` SQLite picks a plan 25 times
-    slower on 20,000 agreements; tests/reports holds the two definitions together.
-    """
-    return (
-        ~Q(**{f"{prefix}status": Agreement.Status.DRAFT})
-        & Q(**{f"{prefix}valid_from__lte": on})
-        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": on}))
-        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on}))
-    )
-
-
-def in_force_during_q(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
-    """AgreementQuerySet.in_force_during as a condition (see in_force_q)."""
-    return (
-        ~Q(**{f"{prefix}status": Agreement.Status.DRAFT})
-        & Q(**{f"{prefix}valid_from__lte": end})
-        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": start}))
-        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": start}))
-    )
 
 
 def _in_force_on(agreement: Agreement, on: datetime.date) -> bool:
@@ -510,18 +488,17 @@ def _coverage(province: AdministrativeUnit | None, as_of: datetime.date) -> Cove
     targets = Organization.objects.filter(kind__in=Organization.TWINNING_TARGET_KINDS).active(as_of)
     if province is not None:
         targets = targets.filter(province=province)
-    target_rows = list(targets.order_by("name").values_list("pk", "name"))
-    twinned_ids = set(
-        AgreementParty.objects.filter(
-            in_force_q(as_of, "agreement__"),
-            organization_id__in=[pk for pk, _ in target_rows],
-            agreement__kind=Agreement.Kind.TWINNING,
-        )
-        .order_by()
-        .values_list("organization_id", flat=True)
-        .distinct()
+    # Per target, SQLite stops at its first twinning in force instead of joining them all.
+    twinning_in_force = AgreementParty.objects.filter(
+        in_force_q(as_of, "agreement__"),
+        organization=OuterRef("pk"),
+        agreement__kind=Agreement.Kind.TWINNING,
     )
-    targets = [(name, pk in twinned_ids) for pk, name in target_rows]
+    targets = list(
+        targets.annotate(twinned=Exists(twinning_in_force))
+        .order_by("name")
+        .values_list("name", "twinned")
+    )
 
     return Coverage(
         border_communes=total.communes_total,
@@ -538,23 +515,35 @@ def _coverage(province: AdministrativeUnit | None, as_of: datetime.date) -> Cove
 def _indicator_totals(
     province: AdministrativeUnit | None, year: int
 ) -> dict[tuple[int, int], Decimal]:
-    """Totals of the annual reviews' figures by (indicator, year), for the chart's years."""
-    values = IndicatorValue.objects.all()
-    if province is not None:
-        values = values.filter(review__agreement__province=province)
+    """Totals of the annual reviews' figures by (indicator, year), for the chart's years.
+
+    One conditional sum per indicator, grouped by year alone: SQLite then reads the
+    years' reviews in index order and sorts nothing, where grouping by (indicator,
+    year) sorts every value, 200,000 of them for the national summary.
+    """
     # The national chart shows coverage, so it needs this year and the last only.
     first = year - CHART_YEARS + 1 if province is not None else year - 1
-    rows = (
-        values.filter(
-            review__kind=Review.Kind.ANNUAL,
-            review__year__gte=first,
-            review__year__lte=year,
-        )
-        .order_by()
-        .values("indicator_id", "review__year")
-        .annotate(total=Sum("value"))
+    values = IndicatorValue.objects.filter(
+        review__kind=Review.Kind.ANNUAL, review__year__gte=first, review__year__lte=year
     )
-    return {(r["indicator_id"], r["review__year"]): r["total"] for r in rows}
+    if province is not None:
+        values = values.filter(review__agreement__province=province)
+    reported = list(
+        Indicator.objects.filter(
+            Exists(IndicatorValue.objects.filter(indicator=OuterRef("pk")))
+        ).values_list("pk", flat=True)
+    )
+    rows = (
+        values.order_by()
+        .values("review__year")
+        .annotate(**{f"total_{pk}": Sum("value", filter=Q(indicator_id=pk)) for pk in reported})
+    )
+    return {
+        (pk, row["review__year"]): row[f"total_{pk}"]
+        for row in rows
+        for pk in reported
+        if row[f"total_{pk}"] is not None
+    }
 
 
 def _chart(
@@ -594,54 +583,71 @@ COUNT_LABELS = {
 
 
 def _counts_by_province(
-    scoped: QuerySet, year: int, as_of: datetime.date, today: datetime.date
+    scoped: QuerySet, year: int, as_of: datetime.date
 ) -> dict[int | None, dict[str, int]]:
-    """What happened to the scope's agreements in the year, one aggregate query."""
+    """What happened to the scope's agreements in the year, one aggregate query.
+
+    Grouped by province, status and kind, the order of agreement_scope_dates_idx, so
+    SQLite reads that index alone and sorts nothing; the conditions on status and kind
+    are then applied to the groups here rather than to each of 20,000 rows.
+    """
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     status = Agreement.Status
-    during = in_force_during_q(start, end)
     in_force = in_force_q(as_of)
-    # Due and held as agreements.selectors.review_due_status counts them.
-    due = in_force_q(annual_review_due_on(year, today)) & Q(kind__in=REVIEWED_KINDS)
-    reviewed = Q(
-        pk__in=Review.objects.filter(year=year, kind=Review.Kind.ANNUAL).values("agreement_id")
+    reviewed = Exists(
+        Review.objects.filter(agreement=OuterRef("pk"), year=year, kind=Review.Kind.ANNUAL)
     )
     conditions = {
-        "during": during,
+        "during": in_force_during_q(start, end),
         "in_force": in_force,
-        "signed": Q(signed_on__year=year) & ~Q(status=status.DRAFT),
-        "expired": Q(
-            status__in=(status.IN_FORCE, status.EXPIRED),
-            valid_until__year=year,
-            valid_until__lt=as_of,
-        ),
-        "terminated": Q(status=status.TERMINATED, ended_on__year=year),
-        "superseded": Q(status=status.SUPERSEDED, ended_on__year=year),
-        "due": due,
-        "held": due & reviewed,
+        "signed": Q(signed_on__year=year),
+        "expired": Q(valid_until__year=year, valid_until__lt=as_of),
+        "ended": Q(ended_on__year=year),
+        "held": in_force & reviewed,
     }
-    rows = (
+    groups = (
         scoped.order_by()
-        .values("province_id")
+        .values("province_id", "status", "kind")
         .annotate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
     )
-    return {row.pop("province_id"): row for row in rows}
+    counts: dict[int | None, dict[str, int]] = {}
+    for group in groups:
+        row = counts.setdefault(
+            group["province_id"], dict.fromkeys([*COUNT_LABELS, "due", "held"], 0)
+        )
+        if group["status"] == status.DRAFT:
+            continue
+        for key in ("during", "in_force", "signed"):
+            row[key] += group[key]
+        if group["status"] in (status.IN_FORCE, status.EXPIRED):
+            row["expired"] += group["expired"]
+        elif group["status"] == status.TERMINATED:
+            row["terminated"] += group["ended"]
+        elif group["status"] == status.SUPERSEDED:
+            row["superseded"] += group["ended"]
+        # Due and held as agreements.selectors.review_due_status counts them, on the
+        # same day: as_of is annual_review_due_on(year, today).
+        if group["kind"] in REVIEWED_KINDS:
+            row["due"] += group["in_force"]
+            row["held"] += group["held"]
+    return counts
 
 
-def _proposals(scoped: QuerySet, year: int) -> list[Proposal]:
+def _proposals(province: AdministrativeUnit | None, year: int) -> list[Proposal]:
     """Every review's proposals, the same wording gathered once with its sources."""
     gathered: dict[str, list[str]] = {}
-    rows = (
-        Review.objects.filter(
-            agreement__in=scoped.values("pk"), year=year, kind__in=PROPOSAL_REVIEW_KINDS
-        )
-        .exclude(proposals="")
-        .order_by("agreement__province__code", "agreement_id", "id")
-        .values_list("proposals", "agreement__number", "agreement__title")
+    reviews = Review.objects.filter(year=year, kind__in=PROPOSAL_REVIEW_KINDS).exclude(proposals="")
+    if province is not None:
+        reviews = reviews.filter(agreement__province=province)
+    rows = reviews.order_by("agreement__province__code", "agreement_id", "id").values_list(
+        "proposals", "agreement__number", "agreement__title"
     )
+    split: dict[str, list[str]] = {}
     for text, number, title in rows:
         source = nfc(number) or nfc(title)
-        for paragraph in paragraphs(text):
+        if text not in split:
+            split[text] = paragraphs(text)
+        for paragraph in split[text]:
             gathered.setdefault(paragraph, []).append(source)
     return [Proposal(text=text, sources=sources) for text, sources in gathered.items()]
 
@@ -657,12 +663,13 @@ def annual_summary_data(
     """
     today = today or timezone.localdate()
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    as_of = min(end, today)
+    # The day counts and coverage are judged on, and the day reviews fall due on.
+    as_of = annual_review_due_on(year, today)
     scoped = Agreement.objects.all()
     if province is not None:
         scoped = scoped.filter(province=province)
 
-    by_province = _counts_by_province(scoped, year, as_of, today)
+    by_province = _counts_by_province(scoped, year, as_of)
     totals_of = {
         key: sum(row[key] for row in by_province.values()) for key in (*COUNT_LABELS, "due", "held")
     }
@@ -690,11 +697,10 @@ def annual_summary_data(
         .order_by("province__code", "kind", "valid_from", "id")
     )
     rows = [_agreement_row(a, a.reviewed) for a in agreements]
-    due_on = annual_review_due_on(year, today)
     missing = [
         row
         for a, row in zip(agreements, rows, strict=True)
-        if not a.reviewed and a.kind in REVIEWED_KINDS and _in_force_on(a, due_on)
+        if not a.reviewed and a.kind in REVIEWED_KINDS and _in_force_on(a, as_of)
     ]
 
     indicators = list(Indicator.objects.all())
@@ -744,6 +750,6 @@ def annual_summary_data(
         coverage=coverage,
         provinces=province_rows if province is None else [],
         chart=_chart(province, province_rows, indicators, totals, year),
-        proposals=_proposals(scoped, year),
+        proposals=_proposals(province, year),
         appendix=rows,
     )

@@ -8,7 +8,10 @@ It uses its own SQLite database, var/bench-pages.sqlite3, built once with the re
 3,321 communes, 20,000 agreements and 60,000 reviews (BENCH_AGREEMENTS and
 BENCH_REVIEWS change the size; delete the file to rebuild). Each page is requested
 through Django's test Client, as a provincial and as a national user; the median of
-BENCH_REPEAT runs must stay under 100 ms.
+BENCH_REPEAT runs must stay under 100 ms. The dashboard keeps its figures in the cache
+until the data change, so it is measured twice: as served (cached) and uncached, with
+the cache emptied before every request. The limit applies to the pages as served; the
+uncached dashboard's time is printed beside it.
 """
 
 import datetime
@@ -27,6 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -117,10 +121,13 @@ def prepare() -> None:
     )
 
 
-def measure(client: Client, label: str, url: str, repeat: int) -> float:
+def measure(client: Client, label: str, url: str, repeat: int, *, cold: bool = False) -> float:
+    """The median time of `repeat` requests; `cold` empties Django's cache before each."""
     client.get(url)  # warm caches: templates, translations, SQLite pages
     times = []
     for _ in range(repeat):
+        if cold:
+            cache.clear()
         started = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
@@ -146,11 +153,12 @@ def main() -> int:
         .order_by("-n", "pk")
         .first()
     )
-    medians = []
+    medians, uncached = [], []
     for user in (provincial, national):
         client = Client()
         client.force_login(user)
         who = f"{user.username}"
+        uncached.append(measure(client, f"{who}: dashboard, uncached", "/", repeat, cold=True))
         pages = [
             ("dashboard", "/"),
             ("list, first page", "/agreements/"),
@@ -165,6 +173,9 @@ def main() -> int:
             medians.append(measure(client, f"{who}: {label}", url, repeat))
     worst = max(medians)
     print(f"slowest median: {worst:.1f} ms (limit {LIMIT_MS} ms)")
+    # Reported, not judged: the page as served is the cached one; this is what the first
+    # visit after a change costs.
+    print(f"slowest uncached dashboard median: {max(uncached):.1f} ms")
     return 0 if worst < LIMIT_MS else 1
 
 

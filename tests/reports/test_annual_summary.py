@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementParty, in_force_q
 from reports import renderer, selectors
 from tests.reports import pdf as read
 from units.models import AdministrativeUnit, Organization
@@ -176,10 +176,10 @@ def test_the_same_proposal_from_several_reviews_is_gathered_once(world):
     "on",
     [datetime.date(2025, 1, 12), datetime.date(2025, 7, 1), END_2025, datetime.date(2030, 12, 31)],
 )
-def test_the_in_force_conditions_agree_with_the_agreement_queryset(world, on):
-    agreements = Agreement.objects.all()
-    assert set(agreements.filter(selectors.in_force_q(on))) == set(agreements.in_force(on))
-    start = datetime.date(on.year, 1, 1)
-    assert set(agreements.filter(selectors.in_force_during_q(start, on))) == set(
-        agreements.in_force_during(start, on)
-    )
+def test_the_in_force_conditions_agree_across_a_join_and_in_python(world, on):
+    in_force = set(Agreement.objects.in_force(on))
+    signed = AgreementParty.objects.filter(in_force_q(on, "agreement__"))
+    assert {party.agreement for party in signed.select_related("agreement")} == {
+        agreement for agreement in in_force if agreement.parties.exists()
+    }
+    assert {a for a in Agreement.objects.all() if selectors._in_force_on(a, on)} == in_force

@@ -1,13 +1,30 @@
+"""The list's exports: the filtered list, in the import's columns, keyed by natural keys."""
+
+import csv
 import io
 
 import openpyxl
 import pytest
 
-from tests.web.conftest import regulation
+from tests.web.conftest import make_org, regulation
+from units.models import Level, Organization
 
 
 @pytest.fixture
-def second(world):
+def coded(world):
+    """Codes on the Huế organizations, as an import file names them."""
+    for organization, code in (
+        (world.hue_command, "DU-BDBP-HUE"),
+        (world.hue_commune_party, "DU-XA-ALUOI1"),
+        (world.hue_post, "DBP-ALUOI"),
+        (world.hue_commune_party_2, "DU-XA-HONGVAN"),
+    ):
+        organization.code = code
+        organization.save()
+
+
+@pytest.fixture
+def second(world, coded):
     return regulation(
         user=world.staff,
         parties=[world.hue_post, world.hue_commune_party_2],
@@ -16,29 +33,77 @@ def second(world):
     )
 
 
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def xlsx_rows(response) -> list[tuple]:
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return list(sheet.iter_rows(values_only=True))
+
+
 @pytest.mark.django_db
 def test_the_csv_export_holds_the_current_filtered_list(staff_client, world, second):
     response = staff_client.get("/agreements/export.csv?q=hong van")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment;" in response["Content-Disposition"]
-    text = response.content.decode("utf-8-sig")
-    assert second.title in text
-    assert world.agreement.title not in text
-    assert "Đồn Biên phòng A Lưới; Đảng ủy xã Hồng Vân" in text
+    rows = csv_rows(response)
+    assert [row["Tên văn bản"] for row in rows] == [second.title]
+    assert rows[0]["Số, ký hiệu"] == "02-QC/ĐU"
+    assert (rows[0]["Bên 1"], rows[0]["Bên 2"]) == ("DBP-ALUOI", "DU-XA-HONGVAN")
+    assert rows[0]["Tỉnh, thành phố (mã)"] == world.hue.code
 
 
 @pytest.mark.django_db
-def test_the_xlsx_export_holds_every_row_with_headers(staff_client, world, second):
-    response = staff_client.get("/agreements/export.xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Mã", "Số, ký hiệu", "Tên văn bản")
-    assert {row[2] for row in rows[1:]} == {world.agreement.title, second.title}
+def test_the_export_writes_natural_keys_never_database_ids(staff_client, world, second):
+    rows = xlsx_rows(staff_client.get("/agreements/export.xlsx"))
+    headers = rows[0]
+    assert headers[:2] == ("Số, ký hiệu", "Tên văn bản")
+    assert "Mã" not in headers
+    by_number = {row[0]: dict(zip(headers, row, strict=True)) for row in rows[1:]}
+    assert set(by_number) == {"01-QC/ĐU", "02-QC/ĐU"}
+    first = by_number["01-QC/ĐU"]
+    assert (first["Bên 1"], first["Bên 2"]) == ("DU-BDBP-HUE", "DU-XA-ALUOI1")
+    ids = {world.agreement.pk, second.pk}
+    assert not ids & {value for row in rows[1:] for value in row if isinstance(value, int)}
+
+
+@pytest.mark.django_db
+def test_the_export_runs_a_bounded_number_of_queries(
+    staff_client, world, coded, django_assert_max_num_queries
+):
+    def add(count: int) -> None:
+        for index in range(count):
+            partner = make_org(
+                f"Đảng ủy xã thử {index}",
+                Organization.Kind.LOCAL_PARTY_COMMITTEE,
+                Level.COMMUNE,
+                world.hue,
+                code=f"DU-XA-THU-{Organization.objects.count()}",
+            )
+            regulation(
+                user=world.staff,
+                parties=[world.hue_post, partner],
+                title=f"Quy chế phối hợp thử {Organization.objects.count()}",
+            )
+
+    add(4)
+    with django_assert_max_num_queries(20) as few:
+        assert len(csv_rows(staff_client.get("/agreements/export.csv"))) == 5
+    add(45)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(csv_rows(staff_client.get("/agreements/export.csv"))) == 50
 
 
 @pytest.mark.django_db
 def test_an_unknown_export_format_is_a_404(staff_client):
     assert staff_client.get("/agreements/export.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_another_provinces_user_exports_none_of_huês_agreements(outsider_client, world):
+    rows = csv_rows(outsider_client.get("/agreements/export.csv"))
+    assert world.agreement.title not in {row["Tên văn bản"] for row in rows}
 
 
 @pytest.mark.django_db
