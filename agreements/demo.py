@@ -278,7 +278,9 @@ class DemoLoader:
                     area=province,
                     **common,
                 )
-            AdministrativeUnit.objects.filter(pk=province.pk).update(is_border=True)
+            if not province.is_border:
+                province.is_border = True
+                province.save()
 
         self.org(
             "LA-SALAVAN-KALUM",

@@ -204,13 +204,32 @@ def cached_pdf(template_name: str, data, *, name: str) -> CachedPdf:
     `name` identifies the report (e.g. "review-12"); one file per report is kept, so
     an edit replaces the stale PDF instead of piling files up.
     """
-    key = fingerprint(template_name, data)
-    directory = Path(settings.REPORT_CACHE_DIR)
-    path = directory / f"{name}-{key[:32]}.pdf"
+    path = _cache_path(name, fingerprint(template_name, data))
     if path.is_file():
         return CachedPdf(path=path, hit=True)
+    return _render_to(path, name, template_name, data)
+
+
+def cached_pdf_stamped(template_name: str, *, stamp: str, name: str, gather) -> CachedPdf:
+    """Like `cached_pdf`, keyed by a cheap stamp of the data's state instead of the data.
+
+    For reports whose gathering is itself costly: `gather()` runs only on a miss.
+    """
+    key = hashlib.sha256(f"{_renderer_version()}|{template_name}|{stamp}".encode()).hexdigest()
+    path = _cache_path(name, key)
+    if path.is_file():
+        return CachedPdf(path=path, hit=True)
+    return _render_to(path, name, template_name, gather())
+
+
+def _cache_path(name: str, key: str) -> Path:
+    return Path(settings.REPORT_CACHE_DIR) / f"{name}-{key[:32]}.pdf"
+
+
+def _render_to(path: Path, name: str, template_name: str, data) -> CachedPdf:
     html = render_html(template_name, data)
     pdf = html_to_pdf(html, data.head.profile)
+    directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False) as handle:
         handle.write(pdf)

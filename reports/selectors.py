@@ -8,14 +8,16 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from agreements.models import (
     Agreement,
     AgreementParty,
+    FocusArea,
     Indicator,
     IndicatorValue,
+    LegalDocument,
     Review,
     ReviewFocusResult,
     in_force_during_q,
@@ -738,8 +740,8 @@ def annual_summary_data(
     return AnnualSummary(
         head=_annual_head(province, year, today),
         year=year,
-        scope_code=province.code if province is not None else "national",
-        scope_name=nfc(province.name) if province is not None else "Toàn quốc",
+        scope_code=scope_label(province)[0],
+        scope_name=scope_label(province)[1],
         scope_phrase=scope_phrase(province),
         as_of=as_of,
         agreement_counts=counts,
@@ -753,3 +755,42 @@ def annual_summary_data(
         proposals=_proposals(province, year),
         appendix=rows,
     )
+
+
+def scope_label(province: AdministrativeUnit | None) -> tuple[str, str]:
+    """The code and name an annual summary's scope goes by ("national", "Toàn quốc")."""
+    if province is None:
+        return "national", "Toàn quốc"
+    return province.code, nfc(province.name)
+
+
+# Every write path (services, admin, imports, loaders) records history, so the newest
+# history id of each tracked model moves with any edit, deletion or import.
+STAMPED_MODELS = (
+    Agreement,
+    AgreementParty,
+    Review,
+    ReviewFocusResult,
+    IndicatorValue,
+    Organization,
+    AdministrativeUnit,
+)
+# Small catalogues without history: their whole content goes into the stamp.
+STAMPED_CATALOGUES = (FocusArea, Indicator, LegalDocument)
+
+
+def annual_summary_stamp(
+    province: AdministrativeUnit | None, year: int, today: datetime.date | None = None
+) -> str:
+    """A cheap stamp of everything an annual summary can show: equal stamps, equal data.
+
+    Gathering a national summary costs a few hundred milliseconds; the stamp costs a
+    handful of index lookups, so a cached summary is served without gathering again.
+    """
+    today = today or timezone.localdate()
+    parts = [str(year), scope_label(province)[0], today.isoformat()]
+    for model in STAMPED_MODELS:
+        parts.append(str(model.history.aggregate(last=Max("history_id"))["last"]))
+    for model in STAMPED_CATALOGUES:
+        parts.append(repr(list(model.objects.order_by("pk").values_list())))
+    return "|".join(parts)

@@ -97,9 +97,14 @@ def _annual_query(province: AdministrativeUnit | None) -> str:
 @require_GET
 def annual_pdf(request, year: int):
     province = _annual_scope(request, year)
-    data = selectors.annual_summary_data(province, year)
-    cached = renderer.cached_pdf(ANNUAL_TEMPLATE, data, name=f"annual-{year}-{data.scope_code}")
-    return pdf_response(cached.path, *file_names("Báo cáo tổng hợp", str(year), data.scope_name))
+    code, scope_name = selectors.scope_label(province)
+    cached = renderer.cached_pdf_stamped(
+        ANNUAL_TEMPLATE,
+        stamp=selectors.annual_summary_stamp(province, year),
+        name=f"annual-{year}-{code}",
+        gather=lambda: selectors.annual_summary_data(province, year),
+    )
+    return pdf_response(cached.path, *file_names("Báo cáo tổng hợp", str(year), scope_name))
 
 
 @login_required

@@ -119,3 +119,33 @@ def test_a_national_user_gets_the_national_or_any_province_summary(client, world
 def test_a_year_in_the_future_is_not_found(client, world):
     client.force_login(world.national_user)
     assert client.get(annual_url(year=2999)).status_code == 404
+
+
+def test_a_second_annual_download_is_served_from_the_cache_without_gathering(
+    client, world, report_cache, monkeypatch
+):
+    from reports import selectors
+
+    client.force_login(world.hue_user)
+    first = download(client, client.get(annual_url()))
+
+    def must_not_gather(*args, **kwargs):
+        raise AssertionError("a cache hit must not gather the data again")
+
+    monkeypatch.setattr(selectors, "annual_summary_data", must_not_gather)
+    second = download(client, client.get(annual_url()))
+    assert first == second
+
+
+def test_an_indicator_edited_through_the_service_invalidates_the_annual_summary(
+    client, world, report_cache
+):
+    from agreements.services import review_update
+
+    client.force_login(world.hue_user)
+    first = download(client, client.get(annual_url()))
+    review = Review.objects.get(pk=world.party_review.pk)
+    review_update(review=review, user=world.hue_user, indicator_values={"joint_patrols": "4321"})
+    second = download(client, client.get(annual_url()))
+    assert first != second
+    assert len(list(report_cache.glob("annual-2025-46-*.pdf"))) == 1

@@ -43,11 +43,14 @@ class Command(BaseCommand):
             try:
                 if province is False:
                     raise CommandError(f"unknown province code {code}")
-                data = selectors.annual_summary_data(province, year)
-                cached = renderer.cached_pdf(
-                    views.ANNUAL_TEMPLATE, data, name=f"annual-{year}-{data.scope_code}"
+                code_of_scope, scope_name = selectors.scope_label(province)
+                cached = renderer.cached_pdf_stamped(
+                    views.ANNUAL_TEMPLATE,
+                    stamp=selectors.annual_summary_stamp(province, year),
+                    name=f"annual-{year}-{code_of_scope}",
+                    gather=lambda province=province: selectors.annual_summary_data(province, year),
                 )
-                _, ascii_name = views.file_names("Báo cáo tổng hợp", str(year), data.scope_name)
+                _, ascii_name = views.file_names("Báo cáo tổng hợp", str(year), scope_name)
                 shutil.copyfile(cached.path, directory / ascii_name)
                 written += 1
             except Exception as error:
