@@ -91,6 +91,13 @@ class OrganizationAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin
     list_per_page = 50
     actions = ["dissolve_selected"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A dissolution goes through the action, which offers to terminate the
+        # organization's in-force agreements; a recorded one may still be corrected.
+        if obj is not None and obj.dissolved_on is None:
+            return ["dissolved_on", "successor"]
+        return []
+
     @admin.action(description=_("Giải thể các tổ chức đã chọn…"), permissions=["change"])
     def dissolve_selected(self, request, queryset):
         """Mark organizations dissolved, offering to terminate their in-force agreements."""

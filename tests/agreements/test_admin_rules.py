@@ -93,3 +93,10 @@ def test_the_dissolve_action_terminates_in_force_agreements_when_asked(
     assert agreement.status == Agreement.Status.TERMINATED
     assert agreement.termination_reason == Agreement.TerminationReason.PARTNER_DISSOLVED
     assert agreement.history.latest("history_id").history_user == users.admin
+
+
+def test_the_change_form_leaves_dissolution_to_the_action(admin_client, orgs):
+    url = reverse("admin:units_organization_change", args=[orgs.city_party.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "dissolved_on" not in form.fields
+    assert "successor" not in form.fields
