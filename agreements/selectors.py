@@ -5,13 +5,24 @@ same code answers for a province, a user or the whole country.
 """
 
 import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from agreements.models import Agreement, AgreementParty, IndicatorValue, Review, in_force_q
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    FocusArea,
+    Indicator,
+    IndicatorValue,
+    LegalDocument,
+    Review,
+    ReviewFocusResult,
+    in_force_q,
+)
 from units.models import AdministrativeUnit, Organization
 
 REVIEWED_KINDS = (Agreement.Kind.REGULATION, Agreement.Kind.TWINNING)
@@ -148,50 +159,17 @@ class Coverage:
 def coverage(*, province_id: int | None = None, on: datetime.date | None = None) -> Coverage:
     """Border communes with an agreement in force with their border post, and posts with one.
 
-    A post counts when it, or its party committee, is a party to an agreement in force
-    on `on`; a border commune counts when a post covering it counts.
+    One province's row of `coverage_table` (the country's when `province_id` is None).
     """
-    on = on or timezone.localdate()
-    in_force = agreements_in_force_on(Agreement.objects.all(), on)
-    posts = Organization.objects.border_posts().active(on)
-    communes = AdministrativeUnit.objects.current(on).communes().border()
-    if province_id is not None:
-        posts = posts.filter(province_id=province_id)
-        communes = communes.filter(parent_id=province_id)
-    # A post signs itself or through its party committee (Đảng ủy Đồn Biên phòng).
-    signed_posts = posts.filter(
-        Exists(
-            AgreementParty.objects.filter(
-                Q(organization=OuterRef("pk")) | Q(organization__party_of=OuterRef("pk")),
-                agreement__in=in_force.values("pk"),
-            )
-        )
-    )
-    covered = communes.filter(covering_posts__in=signed_posts.values("pk")).distinct()
-    return Coverage(
-        communes_covered=covered.count(),
-        communes_total=communes.count(),
-        posts_covered=signed_posts.count(),
-        posts_total=posts.count(),
-    )
-
-
-def coverage_by_province(*, on: datetime.date | None = None) -> list[dict]:
-    """One coverage row per border province, for national users and reports."""
-    on = on or timezone.localdate()
-    provinces = AdministrativeUnit.objects.current(on).provinces().filter(is_border=True)
-    return [
-        {"province": province, "coverage": coverage(province_id=province.pk, on=on)}
-        for province in provinces.order_by("name")
-    ]
+    return coverage_table(on=on).get(province_id, Coverage(0, 0, 0, 0))
 
 
 def coverage_table(*, on: datetime.date | None = None) -> dict[int | None, Coverage]:
-    """`coverage()` for every province at once, keyed by province id (None: the country).
+    """Coverage for every province at once, keyed by province id (None: the country).
 
-    Same rules as `coverage()`, in five queries whatever the number of provinces: the
-    national dashboard shows one row per border province, and asking `coverage()`
-    province by province costs four aggregate queries each.
+    A post counts when it, or its party committee, is a party to an agreement in force
+    on `on`; a border commune counts when a post of its province covering it counts
+    (for the country: any post). Five queries whatever the number of provinces.
     """
     on = on or timezone.localdate()
     post_province = dict(
@@ -256,3 +234,29 @@ def coverage_table(*, on: datetime.date | None = None) -> dict[int | None, Cover
         posts_total=len(post_province),
     )
     return table
+
+
+# Every write path (services, admin, imports, loaders) records history, so the newest
+# history id of each tracked model moves with any edit, deletion or import.
+STAMPED_MODELS = (
+    Agreement,
+    AgreementParty,
+    Review,
+    ReviewFocusResult,
+    IndicatorValue,
+    Organization,
+    AdministrativeUnit,
+)
+# Small catalogues without history: their whole content goes into the stamp.
+STAMPED_CATALOGUES = (FocusArea, Indicator, LegalDocument)
+
+
+def data_stamp() -> str:
+    """A cheap stamp of the state of all the data: equal stamps, equal data.
+
+    A handful of index lookups, so caches of costly figures (the dashboard, annual
+    summaries) are checked on every request without gathering anything.
+    """
+    parts = [str(m.history.aggregate(last=Max("history_id"))["last"]) for m in STAMPED_MODELS]
+    parts += [repr(list(m.objects.order_by("pk").values_list())) for m in STAMPED_CATALOGUES]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()

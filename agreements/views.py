@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -37,7 +36,7 @@ from agreements.forms import (
 from agreements.models import Agreement, Attachment, FocusArea, Indicator, Review
 from agreements.resources import export_agreements
 from reports.views import NATIONAL as NATIONAL_REPORT_SCOPE
-from units.models import AdministrativeUnit, Organization
+from units.models import AdministrativeUnit
 from units.roles import can_approve, can_edit
 from units.scoping import get_scoped_or_404, scope_of
 
@@ -76,20 +75,6 @@ def _scoped_agreement(request, pk, queryset=None) -> Agreement:
 
 
 # Dashboard ---------------------------------------------------------------------------
-
-
-def _data_version() -> str:
-    """Changes with every write to agreements, reviews or organizations.
-
-    The count and the latest change are two queries: alone, each is answered from an
-    index (SQLite's count shortcut, MAX on `updated_at`); together they scan the table.
-    """
-    parts = []
-    for model in (Agreement, Review, Organization):
-        count = model.objects.count()
-        last = model.objects.aggregate(last=Max("updated_at"))["last"]
-        parts.append(f"{count}.{last and last.timestamp()}")
-    return "-".join(parts)
 
 
 def _dashboard_figures(user, scope, today: datetime.date) -> dict:
@@ -152,7 +137,7 @@ def dashboard(request):
     user = request.user
     scope = scope_of(user)
     today = timezone.localdate()
-    key = f"dashboard:{scope.everything}:{scope.province_id}:{today}:{_data_version()}"
+    key = f"dashboard:{scope.everything}:{scope.province_id}:{today}:{selectors.data_stamp()}"
     figures = cache.get(key)
     if figures is None:
         figures = _dashboard_figures(user, scope, today)

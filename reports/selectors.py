@@ -8,22 +8,25 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from agreements.models import (
     Agreement,
     AgreementParty,
-    FocusArea,
     Indicator,
     IndicatorValue,
-    LegalDocument,
     Review,
     ReviewFocusResult,
     in_force_during_q,
     in_force_q,
 )
-from agreements.selectors import REVIEWED_KINDS, annual_review_due_on, coverage_table
+from agreements.selectors import (
+    REVIEWED_KINDS,
+    annual_review_due_on,
+    coverage_table,
+    data_stamp,
+)
 from agreements.selectors import Coverage as CoverageCounts
 from reports import profiles
 from reports.charts import BarChart, bar_chart
@@ -764,21 +767,6 @@ def scope_label(province: AdministrativeUnit | None) -> tuple[str, str]:
     return province.code, nfc(province.name)
 
 
-# Every write path (services, admin, imports, loaders) records history, so the newest
-# history id of each tracked model moves with any edit, deletion or import.
-STAMPED_MODELS = (
-    Agreement,
-    AgreementParty,
-    Review,
-    ReviewFocusResult,
-    IndicatorValue,
-    Organization,
-    AdministrativeUnit,
-)
-# Small catalogues without history: their whole content goes into the stamp.
-STAMPED_CATALOGUES = (FocusArea, Indicator, LegalDocument)
-
-
 def annual_summary_stamp(
     province: AdministrativeUnit | None, year: int, today: datetime.date | None = None
 ) -> str:
@@ -788,9 +776,4 @@ def annual_summary_stamp(
     handful of index lookups, so a cached summary is served without gathering again.
     """
     today = today or timezone.localdate()
-    parts = [str(year), scope_label(province)[0], today.isoformat()]
-    for model in STAMPED_MODELS:
-        parts.append(str(model.history.aggregate(last=Max("history_id"))["last"]))
-    for model in STAMPED_CATALOGUES:
-        parts.append(repr(list(model.objects.order_by("pk").values_list())))
-    return "|".join(parts)
+    return f"{year}|{scope_label(province)[0]}|{today.isoformat()}|{data_stamp()}"

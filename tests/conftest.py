@@ -20,3 +20,13 @@ def admin_units(db):
 def fast_password_hasher(settings):
     """Hashing demo passwords with PBKDF2 would dominate the suite's run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached figures are keyed by history ids, which SQLite reuses after a rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -28,11 +28,18 @@ def border(world):
 
 
 @pytest.mark.django_db
-def test_the_coverage_table_agrees_with_coverage_for_each_province(world, border):
+def test_the_coverage_table_counts_each_province_and_the_country(world, border):
     table = selectors.coverage_table()
-    assert table[world.hue.pk] == selectors.coverage(province_id=world.hue.pk)
-    assert table[None] == selectors.coverage()
     assert table[world.hue.pk] == selectors.Coverage(2, 3, 1, 2)
+    assert table[None] == selectors.Coverage(2, 3, 1, 2)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_sees_a_post_covering_another_commune_at_once(staff_client, world, border):
+    assert staff_client.get("/").context["coverage"] == selectors.Coverage(2, 3, 1, 2)
+    # Only the many-to-many rows change: no updated_at moves, the history does.
+    world.hue_post.covered_communes.add(border[2])
+    assert staff_client.get("/").context["coverage"] == selectors.Coverage(3, 3, 1, 2)
 
 
 @pytest.mark.django_db

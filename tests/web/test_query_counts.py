@@ -11,6 +11,8 @@ from tests.web.conftest import make_org, regulation
 from units.models import Level, Organization
 
 MAX_QUERIES = 25
+# The dashboard computed from scratch, including the data stamp's ten index lookups.
+MAX_DASHBOARD_QUERIES = 32
 
 
 def add_agreements(world, count: int) -> list:
@@ -65,7 +67,8 @@ def test_list_pages_run_a_bounded_number_of_queries(
 ):
     world.hue_post.area = world.hue
     world.hue_post.save()
-    with django_assert_max_num_queries(MAX_QUERIES):
+    limit = MAX_DASHBOARD_QUERIES if path == "/" else MAX_QUERIES
+    with django_assert_max_num_queries(limit):
         response = staff_client.get(path.format(post=world.hue_post.pk))
     assert response.status_code == 200
 
