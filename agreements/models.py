@@ -513,9 +513,6 @@ class Attachment(models.Model):
     review = models.ForeignKey(
         Review, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    province = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     file = models.FileField(_("tệp"), upload_to=attachment_path)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(max_length=50)
@@ -528,7 +525,8 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = AttachmentQuerySet.as_manager()
-    SCOPE_FIELD = "province"
+    # Through the record it belongs to, so moving an agreement moves its files too.
+    SCOPE_FIELD = ("agreement__province", "review__agreement__province")
 
     class Meta:
         verbose_name = _("tệp đính kèm")

@@ -717,7 +717,6 @@ def attachment_add(
     uploaded_file.seek(0)
     attachment = Attachment(
         **owner,
-        province=(agreement or review.agreement).province,
         original_name=(uploaded_file.name or "tep")[-255:],
         content_type=content_type,
         size=uploaded_file.size,

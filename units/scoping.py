@@ -54,9 +54,14 @@ def restrict(queryset: QuerySet, user) -> QuerySet:
         return queryset
     if scope.province_id is None:
         return queryset.none()
-    condition = Q(**{f"{field}_id": scope.province_id})
-    if getattr(model, "SCOPE_SHARED_WHEN_NULL", False):
-        condition |= Q(**{f"{field}__isnull": True})
+    # A model reachable by several paths (an attachment of an agreement or of a
+    # review) names them all; a row is visible through any of them.
+    paths = field if isinstance(field, tuple) else (field,)
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}_id": scope.province_id})
+        if getattr(model, "SCOPE_SHARED_WHEN_NULL", False):
+            condition |= Q(**{f"{path}__isnull": True})
     return queryset.filter(condition)
 
 

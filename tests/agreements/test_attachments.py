@@ -44,7 +44,6 @@ def test_it_stores_pdf_jpeg_and_png(agreement, users, media, name, content, cont
     assert attachment.original_name == name
     assert attachment.size == len(content)
     assert attachment.sha256 == hashlib.sha256(content).hexdigest()
-    assert attachment.province == agreement.province
     assert attachment.uploaded_by == users.hue_clerk
     with attachment.file.open("rb") as stored:
         assert stored.read() == content
@@ -125,7 +124,6 @@ def test_the_same_file_may_go_to_another_record(
         user=users.hue_clerk, uploaded_file=upload("a.pdf", PDF), review=review
     )
     assert first.sha256 == second.sha256 == minutes.sha256
-    assert minutes.province == agreement.province
     assert Attachment.objects.count() == 3
     with second.file.open("rb") as stored:
         assert stored.read() == PDF

@@ -37,7 +37,6 @@ def _review(agreement) -> Review:
 def _attachment(agreement, digest) -> Attachment:
     return Attachment.objects.create(
         agreement=agreement,
-        province=agreement.province,
         file=f"attachments/{digest}",
         original_name="quy-che.pdf",
         content_type="application/pdf",

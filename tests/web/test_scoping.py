@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from agreements import services
 from agreements.models import Review
@@ -69,6 +70,29 @@ def test_it_streams_an_attachment_in_scope(staff_client, attachment):
 @pytest.mark.django_db
 def test_it_hides_another_provinces_attachment(outsider_client, attachment):
     assert outsider_client.get(f"/attachments/{attachment.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_attachment_follows_its_agreement_to_another_province(world, attachment):
+    from agreements.models import Agreement
+
+    Agreement.objects.filter(pk=world.agreement.pk).update(province=world.lang_son)
+    assert logged_in(world.staff).get(f"/attachments/{attachment.pk}/").status_code == 404
+    assert logged_in(world.outsider).get(f"/attachments/{attachment.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_minutes_of_a_review_are_scoped_by_the_reviews_agreement(world, review):
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf")
+    minutes = services.attachment_add(user=world.staff, uploaded_file=upload, review=review)
+    assert logged_in(world.staff).get(f"/attachments/{minutes.pk}/").status_code == 200
+    assert logged_in(world.outsider).get(f"/attachments/{minutes.pk}/").status_code == 404
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.mark.django_db
