@@ -6,7 +6,6 @@ queryset the FilterSet receives is already restricted by `units.scoping.restrict
 
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -180,9 +179,4 @@ class AgreementFilter(django_filters.FilterSet):
         )
 
     def filter_expiring(self, queryset, name, value):
-        today = timezone.localdate()
-        return queryset.filter(
-            status=Agreement.Status.IN_FORCE,
-            valid_until__gte=today,
-            valid_until__lte=selectors.add_months(today, int(value)),
-        )
+        return selectors.agreements_expiring(queryset, months=int(value))

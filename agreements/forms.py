@@ -251,15 +251,18 @@ class ReviewForm(forms.ModelForm):
         agreement: Agreement,
         indicators: list[Indicator],
         focus_areas: list[FocusArea],
+        user,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
         self.indicators = indicators
         self.focus_areas = focus_areas
-        self.fields["issuing_organization"].queryset = Organization.objects.filter(
-            agreement_parties__agreement=agreement
-        ).order_by("agreement_parties__order")
+        self.fields["issuing_organization"].queryset = (
+            Organization.objects.restrict(user)
+            .filter(agreement_parties__agreement=agreement)
+            .order_by("agreement_parties__order")
+        )
         for indicator in indicators:
             self.fields[INDICATOR_PREFIX + indicator.code] = forms.DecimalField(
                 label=indicator.name,

@@ -213,8 +213,8 @@ class AgreementResource(SpreadsheetResource):
 
     def party_columns(self, slots: int) -> list[Column]:
         examples = {
-            1: ("DU-DBP-ALOI", "Chủ trì", "Nguyễn Văn A", "Bí thư Đảng ủy"),
-            2: ("DU-XA-ALOI", "Bên ký kết", "Trần Thị B", "Bí thư Đảng ủy"),
+            1: ("DU-DBP-ALOI", AgreementParty.Role.LEAD.label, "Nguyễn Văn A", "Bí thư Đảng ủy"),
+            2: ("DU-XA-ALOI", AgreementParty.Role.PARTY.label, "Trần Thị B", "Bí thư Đảng ủy"),
         }
         helps = (
             _("mã hoặc tên chính xác của tổ chức; thêm cột “Bên 4”... nếu cần"),
@@ -256,7 +256,7 @@ class AgreementResource(SpreadsheetResource):
         self._set_fields(self.columns())
 
     def get_queryset(self):
-        return Agreement.objects.all()
+        return restrict(Agreement.objects.all(), self.user)
 
     def load_caches(self):
         self.units = UnitLookup()
@@ -655,7 +655,7 @@ class ReviewResource(SpreadsheetResource):
         ]
 
     def get_queryset(self):
-        return Review.objects.all()
+        return restrict(Review.objects.all(), self.user)
 
     def load_caches(self):
         self.organizations = OrganizationLookup(self.user)

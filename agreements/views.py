@@ -513,6 +513,7 @@ def review_create(request, pk):
         agreement=agreement,
         indicators=indicators,
         focus_areas=areas,
+        user=request.user,
         initial=ReviewForm.initial_for(agreement),
     )
     if request.method == "POST" and form.is_valid():
@@ -559,6 +560,7 @@ def review_edit(request, pk):
         agreement=agreement,
         indicators=indicators,
         focus_areas=areas,
+        user=request.user,
         initial=ReviewForm.initial_from(review),
     )
     if request.method == "POST" and form.is_valid():

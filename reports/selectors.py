@@ -776,4 +776,7 @@ def annual_summary_stamp(
     handful of index lookups, so a cached summary is served without gathering again.
     """
     today = today or timezone.localdate()
-    return f"{year}|{scope_label(province)[0]}|{today.isoformat()}|{data_stamp()}"
+    # What of today the summary depends on: the day it is judged on (31 December for a
+    # past year, so a past year's PDF survives the night) and the year in its header.
+    as_of = annual_review_due_on(year, today)
+    return f"{year}|{scope_label(province)[0]}|{as_of}|{today.year}|{data_stamp()}"

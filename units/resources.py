@@ -854,7 +854,7 @@ class OrganizationResource(SpreadsheetResource):
         ]
 
     def get_queryset(self):
-        return Organization.objects.all()
+        return restrict(Organization.objects.all(), self.user)
 
     def load_caches(self):
         self.units = UnitLookup()

@@ -149,3 +149,14 @@ def test_an_indicator_edited_through_the_service_invalidates_the_annual_summary(
     second = download(client, client.get(annual_url()))
     assert first != second
     assert len(list(report_cache.glob("annual-2025-46-*.pdf"))) == 1
+
+
+@pytest.mark.django_db
+def test_a_past_years_stamp_survives_the_night_and_the_current_years_does_not():
+    import datetime
+
+    from reports.selectors import annual_summary_stamp
+
+    monday, tuesday = datetime.date(2026, 11, 23), datetime.date(2026, 11, 24)
+    assert annual_summary_stamp(None, 2025, monday) == annual_summary_stamp(None, 2025, tuesday)
+    assert annual_summary_stamp(None, 2026, monday) != annual_summary_stamp(None, 2026, tuesday)

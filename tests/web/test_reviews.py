@@ -75,3 +75,14 @@ def test_editing_a_review_keeps_and_changes_its_figures(staff_client, world):
     assert response.status_code == 302
     values = {v.indicator.code: v.value for v in review.indicator_values.all()}
     assert values == {"joint_patrols": 1400, "patrol_participants": 15942}
+
+
+@pytest.mark.django_db
+def test_the_issuing_body_offers_only_parties_in_the_users_scope(staff_client, world):
+    from agreements.models import AgreementParty
+
+    AgreementParty.objects.create(agreement=world.agreement, organization=world.ls_commune_party)
+    response = staff_client.get(f"/agreements/{world.agreement.pk}/reviews/new/")
+    choices = list(response.context["form"].fields["issuing_organization"].queryset)
+    assert world.ls_commune_party not in choices
+    assert world.hue_command in choices

@@ -65,11 +65,13 @@ class Command(BaseCommand):
 
     def _scopes(self, codes: list[str]) -> list[tuple[str, AdministrativeUnit | None | bool]]:
         """(code, province) pairs; None is national, False an unknown code."""
-        provinces = AdministrativeUnit.objects.provinces()
+        # Current provinces only, as the web page serves: an abolished one's agreements
+        # belong to its successor.
+        provinces = AdministrativeUnit.objects.provinces().current()
         if not codes:
             with_agreements = provinces.filter(agreements__isnull=False).distinct().order_by("code")
             return [(views.NATIONAL, None)] + [(p.code, p) for p in with_agreements]
-        known = {p.code: p for p in provinces.current().filter(code__in=codes)}
+        known = {p.code: p for p in provinces.filter(code__in=codes)}
         return [
             (code, None if code == views.NATIONAL else known.get(code, False)) for code in codes
         ]
