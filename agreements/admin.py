@@ -22,6 +22,44 @@ from agreements.resources import AgreementResource, ReviewResource
 from units.admin import FoldedSearchMixin, ProvinceListFilter
 
 
+class KeepsIndicatorTotals:
+    """Admin saves and deletes bypass the review services, so they keep the stored
+    indicator totals themselves: the reviews' figures are taken before the write, read
+    again after it, and the difference applied (services.indicator_totals_update)."""
+
+    def reviews_of(self, queryset) -> set[int]:
+        """The reviews whose figures a write to these rows can change, as stored now."""
+        raise NotImplementedError
+
+    def reviews_written(self, obj) -> set[int]:
+        """The reviews a save of obj touches: those of its row, and any it now points to."""
+        return self.reviews_of(self.model._default_manager.filter(pk=obj.pk))
+
+    def save_model(self, request, obj, form, change):
+        # Also called alone, without save_related, when a history version is reverted.
+        reviews = self.reviews_written(obj)
+        before = services.indicator_contributions(review_ids=reviews)
+        super().save_model(request, obj, form, change)
+        reviews |= self.reviews_written(obj)
+        services.indicator_totals_update(before=before, review_ids=reviews)
+
+    def save_related(self, request, form, formsets, change):
+        # The inlines: a review's figures are edited in its change form.
+        reviews = self.reviews_written(form.instance)
+        before = services.indicator_contributions(review_ids=reviews)
+        super().save_related(request, form, formsets, change)
+        services.indicator_totals_update(before=before, review_ids=reviews)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, self.model._default_manager.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        reviews = self.reviews_of(queryset)
+        before = services.indicator_contributions(review_ids=reviews)
+        super().delete_queryset(request, queryset)
+        services.indicator_totals_update(before=before, review_ids=reviews)
+
+
 class PartyInlineFormSet(BaseInlineFormSet):
     """Holds admin edits to the same rules as the services (parties, dates, overlap)."""
 
@@ -118,7 +156,9 @@ class PeriodFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class AgreementAdmin(
+    KeepsIndicatorTotals, ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin
+):
     resource_classes = [AgreementResource]
     formats = [XLSX, CSV]
     list_display = ["number", "title", "kind", "status", "province", "valid_from", "valid_until"]
@@ -148,6 +188,9 @@ class AgreementAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     inlines = [AgreementPartyInline, AgreementAttachmentInline]
     actions = ["expire_selected"]
     list_per_page = 50
+
+    def reviews_of(self, queryset) -> set[int]:
+        return set(Review.objects.filter(agreement__in=queryset).values_list("pk", flat=True))
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -200,7 +243,7 @@ class ReviewSearchMixin:
 
 
 @admin.register(Review)
-class ReviewAdmin(ImportExportMixin, ReviewSearchMixin, SimpleHistoryAdmin):
+class ReviewAdmin(KeepsIndicatorTotals, ImportExportMixin, ReviewSearchMixin, SimpleHistoryAdmin):
     resource_classes = [ReviewResource]
     formats = [XLSX, CSV]
     list_display = ["agreement", "kind", "year", "held_on", "status"]
@@ -211,6 +254,9 @@ class ReviewAdmin(ImportExportMixin, ReviewSearchMixin, SimpleHistoryAdmin):
     readonly_fields = ["status", "approved_by", "approved_at", "version"]
     inlines = [IndicatorValueInline, FocusResultInline, ReviewAttachmentInline]
     actions = ["approve_selected"]
+
+    def reviews_of(self, queryset) -> set[int]:
+        return set(queryset.values_list("pk", flat=True))
 
     @admin.action(description=_("Duyệt các báo cáo đã chọn"))
     def approve_selected(self, request, queryset):
@@ -241,10 +287,17 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(KeepsIndicatorTotals, SimpleHistoryAdmin):
     list_display = ["review", "indicator", "value"]
     list_select_related = ["review__agreement", "indicator"]
     autocomplete_fields = ["review", "indicator"]
+
+    def reviews_of(self, queryset) -> set[int]:
+        return set(queryset.values_list("review_id", flat=True))
+
+    def reviews_written(self, obj) -> set[int]:
+        # A figure moved to another review changes the totals of both.
+        return super().reviews_written(obj) | {obj.review_id}
 
 
 @admin.register(Attachment)

@@ -493,6 +493,46 @@ class IndicatorValue(models.Model):
         return f"{self.indicator}: {self.value}"
 
 
+class IndicatorTotal(models.Model):
+    """The sum of one year's annual-review figures for one indicator in one province.
+
+    Derived data, kept by agreements.services.indicator_totals_update on every write
+    that changes an annual review's figures, its year, its kind or its agreement's
+    province, so a national summary reads a few hundred rows instead of summing
+    200,000 values. `figures` counts the values summed: a total whose figures were all
+    removed reads as no figure, as a live sum would. A null province holds the
+    national agreements' figures.
+    """
+
+    province = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    figures = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tổng chỉ tiêu theo năm")
+        verbose_name_plural = _("tổng chỉ tiêu theo năm")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year", "indicator"],
+                condition=Q(province__isnull=False),
+                name="indicator_total_once_per_province",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "indicator"],
+                condition=Q(province__isnull=True),
+                name="indicator_total_once_national",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "province"], name="indicator_total_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} {self.province_id}: {self.total}"
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
 

@@ -8,8 +8,9 @@ import datetime
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from agreements.models import (
@@ -17,6 +18,7 @@ from agreements.models import (
     AgreementParty,
     FocusArea,
     Indicator,
+    IndicatorTotal,
     IndicatorValue,
     LegalDocument,
     Review,
@@ -260,3 +262,32 @@ def data_stamp() -> str:
     parts = [str(m.history.aggregate(last=Max("history_id"))["last"]) for m in STAMPED_MODELS]
     parts += [repr(list(m.objects.order_by("pk").values_list())) for m in STAMPED_CATALOGUES]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+# Stored indicator totals ------------------------------------------------------------
+
+# (province id or None for national agreements, year, indicator id)
+TotalKey = tuple[int | None, int, int]
+Contributions = dict[TotalKey, tuple[Decimal, int]]
+
+
+def figure_contributions(values: QuerySet) -> Contributions:
+    """What these indicator values add to the stored yearly totals: annual reviews only."""
+    rows = (
+        values.filter(review__kind=Review.Kind.ANNUAL)
+        .order_by()
+        .values_list("review__agreement__province_id", "review__year", "indicator_id")
+        .annotate(total=Sum("value"), figures=Count("pk"))
+    )
+    return {(province, year, indicator): (total, n) for province, year, indicator, total, n in rows}
+
+
+def indicator_totals_drift() -> list[TotalKey]:
+    """The stored totals that differ from a fresh sum of the figures: none, if all is well."""
+    live = figure_contributions(IndicatorValue.objects.all())
+    rows = IndicatorTotal.objects.exclude(figures=0, total=0).values_list(
+        "province_id", "year", "indicator_id", "total", "figures"
+    )
+    stored = {(p, y, i): (total, n) for p, y, i, total, n in rows}
+    differing = {key for key in live.keys() | stored.keys() if live.get(key) != stored.get(key)}
+    return sorted(differing, key=lambda k: (k[0] is None, k[0] or 0, k[1], k[2]))

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, DecimalField, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,11 +24,13 @@ from agreements.models import (
     Attachment,
     FocusArea,
     Indicator,
+    IndicatorTotal,
     IndicatorValue,
     LegalDocument,
     Review,
     ReviewFocusResult,
 )
+from agreements.selectors import Contributions, TotalKey, figure_contributions
 from units.models import AdministrativeUnit, Organization
 
 Status = Agreement.Status
@@ -346,6 +348,8 @@ def agreement_update(
             exclude=[agreement.pk, agreement.supersedes_id],
         )
     _bump_version(Agreement, agreement, expected_version)
+    reviews = list(agreement.reviews.values_list("pk", flat=True))
+    before = indicator_contributions(review_ids=reviews)
     for name in AGREEMENT_EDITABLE_FIELDS:
         setattr(agreement, name, getattr(data, name))
     if agreement.province is None:
@@ -355,6 +359,8 @@ def agreement_update(
     agreement._history_user = user
     _save_with_relations(agreement, data, created=False)
     _save_parties(agreement, data.parties, user)
+    # A move to another province moves its reviews' figures with it.
+    indicator_totals_update(before=before, review_ids=reviews)
     return agreement
 
 
@@ -615,6 +621,7 @@ def review_create(
     review.save()
     _save_indicator_values(review, indicator_values or {}, user)
     _save_focus_results(review, focus_results or {}, user)
+    indicator_totals_update(before={}, review_ids=[review.pk])
     return review
 
 
@@ -632,6 +639,7 @@ def review_update(
     if not _can_edit_review(review, user):
         raise PermissionDenied(_("Báo cáo đã được duyệt; chỉ quản trị viên mới có thể sửa."))
     _bump_version(Review, review, expected_version)
+    before = indicator_contributions(review_ids=[review.pk])
     for name, value in fields.items():
         if name not in REVIEW_EDITABLE_FIELDS:
             raise TypeError(f"unexpected review field {name}")
@@ -645,6 +653,7 @@ def review_update(
         _save_indicator_values(review, indicator_values, user)
     if focus_results is not None:
         _save_focus_results(review, focus_results, user)
+    indicator_totals_update(before=before, review_ids=[review.pk])
     return review
 
 
@@ -661,6 +670,73 @@ def review_approve(*, review: Review, user) -> Review:
     review._history_user = user
     review.save()
     return review
+
+
+# Stored indicator totals --------------------------------------------------------------
+
+
+def indicator_contributions(*, review_ids) -> Contributions:
+    """What these reviews add to the stored totals now; taken before a write changes them."""
+    ids = list(review_ids)
+    if not ids:
+        return {}
+    return figure_contributions(IndicatorValue.objects.filter(review_id__in=ids))
+
+
+def indicator_totals_update(*, before: Contributions, review_ids) -> None:
+    """Apply to the stored totals the difference these reviews' write made.
+
+    Deltas added in the database (total = total + delta) rather than totals written
+    back, so two writers in different transactions cannot undo each other: the row
+    lock serialises them and additions commute. Rows are created first with
+    INSERT ... ON CONFLICT DO NOTHING, which waits for a concurrent insert of the
+    same key instead of failing.
+    """
+    after = indicator_contributions(review_ids=review_ids)
+    none = (Decimal(0), 0)
+    deltas: dict[TotalKey, tuple[Decimal, int]] = {}
+    for key in before.keys() | after.keys():
+        (old_total, old_n), (new_total, new_n) = before.get(key, none), after.get(key, none)
+        if (old_total, old_n) != (new_total, new_n):
+            deltas[key] = (new_total - old_total, new_n - old_n)
+    if not deltas:
+        return
+    # One order for every writer, so two of them never wait on each other's rows.
+    keys = sorted(deltas, key=lambda k: (k[0] is None, k[0] or 0, k[1], k[2]))
+    IndicatorTotal.objects.bulk_create(
+        [IndicatorTotal(province_id=p, year=y, indicator_id=i) for p, y, i in keys],
+        ignore_conflicts=True,
+    )
+    groups: dict[tuple[int | None, int], list[TotalKey]] = {}
+    for key in keys:
+        groups.setdefault(key[:2], []).append(key)
+    for (province, year), group in groups.items():
+        IndicatorTotal.objects.filter(
+            province_id=province, year=year, indicator_id__in=[k[2] for k in group]
+        ).update(
+            total=F("total")
+            + Case(
+                *[When(indicator_id=k[2], then=Value(deltas[k][0])) for k in group],
+                output_field=DecimalField(max_digits=18, decimal_places=2),
+            ),
+            figures=F("figures")
+            + Case(
+                *[When(indicator_id=k[2], then=Value(deltas[k][1])) for k in group],
+                output_field=IntegerField(),
+            ),
+        )
+
+
+@transaction.atomic
+def indicator_totals_rebuild() -> int:
+    """Recompute every stored total from the figures; for bulk loads that skip services."""
+    IndicatorTotal.objects.all().delete()
+    rows = [
+        IndicatorTotal(province_id=p, year=y, indicator_id=i, total=total, figures=n)
+        for (p, y, i), (total, n) in figure_contributions(IndicatorValue.objects.all()).items()
+    ]
+    IndicatorTotal.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 # Attachments -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from agreements.models import (
     Agreement,
     AgreementParty,
     Indicator,
+    IndicatorTotal,
     IndicatorValue,
     Review,
     ReviewFocusResult,
@@ -522,33 +523,16 @@ def _indicator_totals(
 ) -> dict[tuple[int, int], Decimal]:
     """Totals of the annual reviews' figures by (indicator, year), for the chart's years.
 
-    One conditional sum per indicator, grouped by year alone: SQLite then reads the
-    years' reviews in index order and sorts nothing, where grouping by (indicator,
-    year) sorts every value, 200,000 of them for the national summary.
+    Read from the stored yearly totals (agreements.models.IndicatorTotal): the live sum
+    reads 200,000 values for the national summary, the stored one a few hundred rows.
     """
     # The national chart shows coverage, so it needs this year and the last only.
     first = year - CHART_YEARS + 1 if province is not None else year - 1
-    values = IndicatorValue.objects.filter(
-        review__kind=Review.Kind.ANNUAL, review__year__gte=first, review__year__lte=year
-    )
+    stored = IndicatorTotal.objects.filter(year__gte=first, year__lte=year, figures__gt=0)
     if province is not None:
-        values = values.filter(review__agreement__province=province)
-    reported = list(
-        Indicator.objects.filter(
-            Exists(IndicatorValue.objects.filter(indicator=OuterRef("pk")))
-        ).values_list("pk", flat=True)
-    )
-    rows = (
-        values.order_by()
-        .values("review__year")
-        .annotate(**{f"total_{pk}": Sum("value", filter=Q(indicator_id=pk)) for pk in reported})
-    )
-    return {
-        (pk, row["review__year"]): row[f"total_{pk}"]
-        for row in rows
-        for pk in reported
-        if row[f"total_{pk}"] is not None
-    }
+        stored = stored.filter(province=province)
+    rows = stored.order_by().values_list("indicator_id", "year").annotate(sum=Sum("total"))
+    return {(indicator, y): total for indicator, y, total in rows}
 
 
 def _chart(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from agreements.models import Agreement, AgreementParty, Indicator, IndicatorValue, Review
+from agreements.services import indicator_totals_rebuild
 from units.models import AdministrativeUnit, Level, Organization
 
 Kind = Organization.Kind
@@ -248,6 +249,8 @@ def build_agreements(count: int = 20_000, *, year: int = 2025, seed: int = 1) ->
         ],
         batch_size=BATCH,
     )
+    # The stored yearly totals the services would have kept (agreements.models.IndicatorTotal).
+    indicator_totals_rebuild()
     return DatasetSize(
         agreements=len(agreements),
         reviews=len(reviews),

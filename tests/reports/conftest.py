@@ -22,6 +22,7 @@ from agreements.models import (
     Review,
     ReviewFocusResult,
 )
+from agreements.services import indicator_totals_rebuild
 from units.models import AdministrativeUnit, Level, Organization, User
 
 Kind = Organization.Kind
@@ -262,6 +263,8 @@ def world(db):
         "langson",
         organization=org("Ban Chỉ huy BĐBP Lạng Sơn", Kind.BORDER_GUARD_COMMAND, P, lang_son),
     )
+    # The figures went in through the ORM, past the services that keep the stored totals.
+    indicator_totals_rebuild()
     return World(
         hue=hue,
         lang_son=lang_son,

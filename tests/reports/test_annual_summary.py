@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from agreements.models import Agreement, AgreementParty, in_force_q
+from agreements.services import review_update
 from reports import renderer, selectors
 from tests.reports import pdf as read
 from units.models import AdministrativeUnit, Organization
@@ -81,6 +82,17 @@ def test_indicator_totals_add_up_the_scope_and_compare_with_the_previous_year(wo
     assert (patrols.value, patrols.previous, patrols.change) == (1400, 1200, 200)
     national = {r.name: r for r in selectors.annual_summary_data(None, 2025).indicators}
     assert national["Tuần tra song phương, phối hợp"].value == 2100
+
+
+def test_a_figure_edited_through_the_services_shows_in_both_summaries(world):
+    review_update(
+        review=world.party_review, user=world.hue_user, indicator_values={"joint_patrols": 1000}
+    )
+    patrols = "Tuần tra song phương, phối hợp"
+    rows = {r.name: r for r in selectors.annual_summary_data(world.hue, 2025).indicators}
+    national = {r.name: r for r in selectors.annual_summary_data(None, 2025).indicators}
+    # 1,352 + 48 before; the state review's 48 stays, and Lạng Sơn adds its 700.
+    assert (rows[patrols].value, national[patrols].value) == (1048, 1748)
 
 
 def test_the_national_summary_has_a_row_and_a_bar_per_province_with_border_units(world):

@@ -1,0 +1,242 @@
+"""The stored yearly indicator totals follow every write that changes a review's figures.
+
+Each test compares the stored totals with a sum worked out here from the figures
+themselves, so a write path that forgets the totals fails whatever it forgot.
+"""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from agreements.models import IndicatorTotal, IndicatorValue, Review
+from agreements.services import (
+    agreement_update,
+    indicator_totals_rebuild,
+    review_update,
+)
+from tests.agreements.test_admin import form_data
+
+
+def live_totals() -> dict:
+    """The totals summed here in Python from every annual review's figures."""
+    totals: dict = {}
+    values = IndicatorValue.objects.filter(review__kind=Review.Kind.ANNUAL).values_list(
+        "review__agreement__province_id", "review__year", "indicator__code", "value"
+    )
+    for province, year, code, value in values:
+        total, figures = totals.get((province, year, code), (Decimal(0), 0))
+        totals[(province, year, code)] = (total + value, figures + 1)
+    return totals
+
+
+def stored_totals() -> dict:
+    rows = IndicatorTotal.objects.filter(figures__gt=0).values_list(
+        "province_id", "year", "indicator__code", "total", "figures"
+    )
+    return {(p, y, code): (total, n) for p, y, code, total, n in rows}
+
+
+@pytest.fixture
+def admin_client(client, users):
+    client.force_login(users.admin)
+    return client
+
+
+def test_a_new_review_adds_its_figures_to_its_province_and_year(make_agreement, make_review, hue):
+    agreement = make_agreement()
+    make_review(agreement, year=2023, indicator_values={"joint_patrols": 12, "fines": "2.5"})
+    assert stored_totals() == {
+        (hue.pk, 2023, "joint_patrols"): (Decimal(12), 1),
+        (hue.pk, 2023, "fines"): (Decimal("2.5"), 1),
+    }
+
+
+def test_two_reviews_of_a_year_add_up(make_agreement, make_review, orgs, hue):
+    first = make_agreement()
+    second = make_agreement([orgs.bg_command, orgs.peoples_committee], number="02/QC-PH")
+    make_review(first, indicator_values={"joint_patrols": 12})
+    make_review(second, indicator_values={"joint_patrols": 30})
+    assert stored_totals() == {(hue.pk, 2023, "joint_patrols"): (Decimal(42), 2)}
+    assert stored_totals() == live_totals()
+
+
+def test_an_edited_figure_changes_the_total_and_a_removed_one_leaves_none(
+    make_agreement, make_review, users, hue
+):
+    review = make_review(make_agreement(), indicator_values={"joint_patrols": 12, "fines": 7})
+    review_update(
+        review=review, user=users.hue_clerk, indicator_values={"joint_patrols": 20, "fines": ""}
+    )
+    assert stored_totals() == {(hue.pk, 2023, "joint_patrols"): (Decimal(20), 1)}
+    # The emptied row stays with no figures, and reads as no figure at all.
+    assert IndicatorTotal.objects.get(indicator__code="fines").figures == 0
+
+
+def test_a_review_moved_to_another_year_moves_its_figures(make_agreement, make_review, users):
+    review = make_review(make_agreement(), indicator_values={"joint_patrols": 12})
+    review_update(review=review, user=users.hue_clerk, year=2024)
+    assert [key[1] for key in stored_totals()] == [2024]
+    assert stored_totals() == live_totals()
+
+
+def test_a_review_that_is_no_longer_annual_leaves_the_totals(make_agreement, make_review, users):
+    review = make_review(make_agreement(), indicator_values={"joint_patrols": 12})
+    review_update(review=review, user=users.hue_clerk, kind=Review.Kind.FINAL)
+    assert stored_totals() == {}
+
+
+def test_an_agreement_moved_to_another_province_moves_its_figures(
+    make_agreement, make_review, make_input, users, hue, lang_son
+):
+    agreement = make_agreement()
+    make_review(agreement, indicator_values={"joint_patrols": 12})
+    agreement_update(agreement=agreement, user=users.admin, data=make_input(province=lang_son))
+    assert stored_totals() == {(lang_son.pk, 2023, "joint_patrols"): (Decimal(12), 1)}
+
+
+def test_a_national_agreements_figures_are_kept_apart(make_agreement, make_review, orgs, users):
+    agreement = make_agreement([orgs.national, orgs.city_party, orgs.ls_party], user=users.national)
+    make_review(agreement, user=users.national, indicator_values={"joint_patrols": 5})
+    make_review(agreement, user=users.national, year=2024, indicator_values={"joint_patrols": 6})
+    assert agreement.province_id is None
+    assert stored_totals() == {
+        (None, 2023, "joint_patrols"): (Decimal(5), 1),
+        (None, 2024, "joint_patrols"): (Decimal(6), 1),
+    }
+
+
+def test_a_refused_review_leaves_the_totals_as_they_were(make_agreement, make_review):
+    agreement = make_agreement()
+    make_review(agreement, indicator_values={"joint_patrols": 12})
+    before = list(IndicatorTotal.objects.values_list("year", "total", "figures"))
+    with pytest.raises(ValidationError):
+        make_review(agreement, year=2024, indicator_values={"joint_patrols": 3, "fines": -1})
+    assert list(IndicatorTotal.objects.values_list("year", "total", "figures")) == before
+
+
+def test_a_rebuild_gives_the_totals_the_services_kept(make_agreement, make_review, users, orgs):
+    review = make_review(make_agreement(), indicator_values={"joint_patrols": 12, "fines": 1})
+    other = make_agreement([orgs.bg_command, orgs.peoples_committee], number="02/QC-PH")
+    make_review(other, year=2024, indicator_values={"joint_patrols": 4})
+    review_update(review=review, user=users.hue_clerk, year=2022, indicator_values={"fines": 9})
+    kept = stored_totals()
+    assert indicator_totals_rebuild() == 3
+    assert stored_totals() == kept == live_totals()
+
+
+def test_a_figure_edited_in_admin_changes_the_total(admin_client, make_agreement, make_review):
+    review = make_review(make_agreement(), indicator_values={"joint_patrols": 12})
+    value = review.indicator_values.get()
+    url = reverse("admin:agreements_indicatorvalue_change", args=[value.pk])
+    data = form_data(admin_client.get(url))
+    data["value"] = "40"
+    assert admin_client.post(url, data).status_code == 302
+    assert [v[0] for v in stored_totals().values()] == [Decimal(40)]
+    assert stored_totals() == live_totals()
+
+
+def test_a_figure_moved_to_another_review_in_admin_moves_it(
+    admin_client, make_agreement, make_review
+):
+    agreement = make_agreement()
+    review = make_review(agreement, indicator_values={"joint_patrols": 12})
+    later = make_review(agreement, year=2024, indicator_values={"fines": 3})
+    value = review.indicator_values.get()
+    url = reverse("admin:agreements_indicatorvalue_change", args=[value.pk])
+    data = form_data(admin_client.get(url))
+    data["review"] = later.pk
+    assert admin_client.post(url, data).status_code == 302
+    assert {key[1] for key in stored_totals()} == {2024}
+    assert stored_totals() == live_totals()
+
+
+def test_figures_edited_in_the_review_admin_change_the_totals(
+    admin_client, make_agreement, make_review
+):
+    review = make_review(make_agreement(), indicator_values={"joint_patrols": 12, "fines": 2})
+    url = reverse("admin:agreements_review_change", args=[review.pk])
+    data = form_data(admin_client.get(url))
+    data["year"] = "2024"
+    patrols = next(k for k, v in data.items() if k.endswith("-value") and v in ("12", "12.00"))
+    data[patrols] = "15"
+    fines_id = review.indicator_values.get(indicator__code="fines").pk
+    fines = next(k for k, v in data.items() if k.endswith("-id") and v == str(fines_id))
+    data[fines.replace("-id", "-DELETE")] = "on"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert stored_totals() == live_totals()
+    assert list(stored_totals().items()) == [
+        ((review.agreement.province_id, 2024, "joint_patrols"), (Decimal(15), 1))
+    ]
+
+
+def test_reviews_deleted_in_admin_take_their_figures_with_them(
+    admin_client, make_agreement, make_review
+):
+    agreement = make_agreement()
+    first = make_review(agreement, indicator_values={"joint_patrols": 12})
+    second = make_review(agreement, year=2024, indicator_values={"joint_patrols": 5})
+    third = make_review(agreement, year=2025, indicator_values={"joint_patrols": 1})
+    url = reverse("admin:agreements_review_delete", args=[first.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    response = admin_client.post(
+        reverse("admin:agreements_review_changelist"),
+        {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert Review.objects.get() == third
+    assert stored_totals() == live_totals()
+    assert [key[1] for key in stored_totals()] == [2025]
+
+
+def test_an_agreement_moved_in_admin_moves_its_figures(
+    admin_client, make_agreement, make_review, lang_son
+):
+    agreement = make_agreement()
+    make_review(agreement, indicator_values={"joint_patrols": 12})
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    data = form_data(admin_client.get(url))
+    data["province"] = lang_son.pk
+    assert admin_client.post(url, data).status_code == 302
+    assert stored_totals() == {(lang_son.pk, 2023, "joint_patrols"): (Decimal(12), 1)}
+
+
+def test_a_figure_reverted_from_its_history_in_admin_restores_the_total(
+    admin_client, make_agreement, make_review, users
+):
+    review = make_review(make_agreement(), indicator_values={"joint_patrols": 12})
+    review_update(review=review, user=users.hue_clerk, indicator_values={"joint_patrols": 30})
+    value = review.indicator_values.get()
+    first = value.history.earliest("history_id")
+    url = reverse(
+        "admin:agreements_indicatorvalue_simple_history", args=[value.pk, first.history_id]
+    )
+    form = admin_client.get(url).context["adminform"].form
+    assert form["value"].value() == Decimal(12)
+    data = {name: form[name].value() for name in ("review", "indicator", "value")}
+    assert admin_client.post(url, data).status_code == 302
+    assert [v[0] for v in stored_totals().values()] == [Decimal(12)]
+    assert stored_totals() == live_totals()
+
+
+def test_the_check_command_finds_figures_changed_past_the_services(make_agreement, make_review):
+    review = make_review(make_agreement(), indicator_values={"joint_patrols": 12})
+    call_command("rebuild_indicator_totals", "--check", stdout=StringIO())
+    IndicatorValue.objects.filter(review=review).update(value=13)
+    with pytest.raises(CommandError, match="1 stored total"):
+        call_command("rebuild_indicator_totals", "--check", stdout=StringIO())
+    assert [v[0] for v in stored_totals().values()] == [Decimal(12)]
+
+    out = StringIO()
+    call_command("rebuild_indicator_totals", stdout=out)
+    assert "rebuilt 1 stored indicator total" in out.getvalue()
+    assert (
+        stored_totals()
+        == live_totals()
+        == {(review.agreement.province_id, 2023, "joint_patrols"): (Decimal(13), 1)}
+    )
+    call_command("rebuild_indicator_totals", "--check", stdout=StringIO())
