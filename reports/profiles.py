@@ -174,6 +174,8 @@ AGREEMENT_NOUNS = {
 }
 # A title listing a dozen communes is unreadable: past this many parties, count them.
 MAX_PARTIES_NAMED = 3
+# A gathered proposal names the documents it came from, or counts them when more.
+MAX_PROPOSAL_SOURCES_NAMED = 5
 MANY_PARTIES = "{count} cấp ủy, đơn vị"
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from agreements.models import (
@@ -144,6 +144,8 @@ class Coverage:
 @dataclass
 class Proposal:
     text: str
+    count: int
+    # The documents it came from, when few enough to name (profiles.MAX_PROPOSAL_SOURCES_NAMED).
     sources: list[str]
 
 
@@ -623,22 +625,39 @@ def _counts_by_province(
 
 
 def _proposals(province: AdministrativeUnit | None, year: int) -> list[Proposal]:
-    """Every review's proposals, the same wording gathered once with its sources."""
-    gathered: dict[str, list[str]] = {}
+    """Every review's proposals, the same wording gathered once: most often raised first.
+
+    Counted per distinct text first, without joins: the country's thousands of reviews
+    repeat a few wordings, and a proposal raised by many is shown with their number.
+    Only the proposals few enough to name read their documents' numbers.
+    """
     reviews = Review.objects.filter(year=year, kind__in=PROPOSAL_REVIEW_KINDS).exclude(proposals="")
     if province is not None:
         reviews = reviews.filter(agreement__province=province)
-    rows = reviews.order_by("agreement__province__code", "agreement_id", "id").values_list(
-        "proposals", "agreement__number", "agreement__title"
-    )
-    split: dict[str, list[str]] = {}
-    for text, number, title in rows:
-        source = nfc(number) or nfc(title)
-        if text not in split:
-            split[text] = paragraphs(text)
-        for paragraph in split[text]:
-            gathered.setdefault(paragraph, []).append(source)
-    return [Proposal(text=text, sources=sources) for text, sources in gathered.items()]
+    texts = reviews.order_by().values_list("proposals").annotate(n=Count("pk"), first=Min("pk"))
+    count: dict[str, int] = {}
+    first: dict[str, int] = {}
+    found_in: dict[str, list[str]] = {}
+    for text, n, first_review in texts:
+        for paragraph in paragraphs(text):
+            count[paragraph] = count.get(paragraph, 0) + n
+            first[paragraph] = min(first.get(paragraph, first_review), first_review)
+            found_in.setdefault(paragraph, []).append(text)
+    limit = profiles.MAX_PROPOSAL_SOURCES_NAMED
+    sources: dict[str, list[str]] = {p: [] for p, n in count.items() if n <= limit}
+    if sources:
+        few = {text for p in sources for text in found_in[p]}
+        rows = reviews.filter(proposals__in=few).order_by(
+            "agreement__province__code", "agreement_id", "id"
+        )
+        for text, number, title in rows.values_list(
+            "proposals", "agreement__number", "agreement__title"
+        ):
+            for paragraph in paragraphs(text):
+                if paragraph in sources:
+                    sources[paragraph].append(nfc(number) or nfc(title))
+    ordered = sorted(count, key=lambda p: (-count[p], first[p], p))
+    return [Proposal(text=p, count=count[p], sources=sources.get(p, [])) for p in ordered]
 
 
 def annual_summary_data(

@@ -4,7 +4,7 @@ import pytest
 
 from agreements.models import Agreement, AgreementParty, in_force_q
 from agreements.services import review_update
-from reports import renderer, selectors
+from reports import profiles, renderer, selectors
 from tests.reports import pdf as read
 from units.models import AdministrativeUnit, Organization
 
@@ -182,6 +182,26 @@ def test_the_same_proposal_from_several_reviews_is_gathered_once(world):
     assert [(p.text, sorted(p.sources)) for p in proposals] == [
         ("Đề nghị bổ sung kinh phí tuần tra.", ["01-QC/ĐU", "05-QC/ĐU"])
     ]
+
+
+def test_a_proposal_raised_by_more_than_can_be_named_shows_their_number_first(
+    world, monkeypatch
+):
+    monkeypatch.setattr(profiles, "MAX_PROPOSAL_SOURCES_NAMED", 2)
+    common, rare = "Đề nghị bổ sung kinh phí tuần tra.", "Đề nghị tập huấn nghiệp vụ."
+    world.party_review.proposals = f"{rare}\n{common}"
+    world.state_review.proposals = common
+    world.lang_son_review.proposals = common
+    for review in (world.party_review, world.state_review, world.lang_son_review):
+        review.save()
+    proposals = selectors.annual_summary_data(None, 2025).proposals
+    assert [(p.text, p.count, p.sources) for p in proposals] == [
+        (common, 3, []),
+        (rare, 1, ["01-QC/ĐU"]),
+    ]
+    html = renderer.render_html(TEMPLATE, selectors.annual_summary_data(None, 2025))
+    assert f"1. {common} <em>(3 văn bản)</em>" in html
+    assert f"2. {rare} <em>(01-QC/ĐU)</em>" in html
 
 
 @pytest.mark.parametrize(
