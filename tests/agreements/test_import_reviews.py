@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import tablib
 
-from agreements.models import IndicatorValue, Review
+from agreements.models import IndicatorTotal, IndicatorValue, Review
 from agreements.resources import ReviewResource
 from units.resources import run_import, write_table
 
@@ -40,6 +40,9 @@ def test_it_records_reviews_with_indicator_values(make_agreement, users):
     values = dict(review.indicator_values.values_list("indicator__code", "value"))
     assert values == {"joint_patrols": Decimal("1352"), "crime_cases": Decimal("328")}
     assert IndicatorValue.history.filter(history_user=users.hue_clerk).count() == 2
+    # The imported figures count in the annual summaries' stored totals.
+    totals = IndicatorTotal.objects.filter(province=agreement.province, year=2023)
+    assert dict(totals.values_list("indicator__code", "total")) == values
 
 
 @pytest.mark.django_db

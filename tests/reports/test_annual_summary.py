@@ -184,9 +184,7 @@ def test_the_same_proposal_from_several_reviews_is_gathered_once(world):
     ]
 
 
-def test_a_proposal_raised_by_more_than_can_be_named_shows_their_number_first(
-    world, monkeypatch
-):
+def test_a_proposal_raised_by_more_than_can_be_named_shows_their_number_first(world, monkeypatch):
     monkeypatch.setattr(profiles, "MAX_PROPOSAL_SOURCES_NAMED", 2)
     common, rare = "Đề nghị bổ sung kinh phí tuần tra.", "Đề nghị tập huấn nghiệp vụ."
     world.party_review.proposals = f"{rare}\n{common}"
@@ -215,3 +213,13 @@ def test_the_in_force_conditions_agree_across_a_join_and_in_python(world, on):
         agreement for agreement in in_force if agreement.parties.exists()
     }
     assert {a for a in Agreement.objects.all() if selectors._in_force_on(a, on)} == in_force
+
+
+@pytest.mark.parametrize("province_code", ["46", None])
+def test_the_annual_summary_numbers_its_pages_from_page_two(world, province_code):
+    province = AdministrativeUnit.objects.get(code=province_code) if province_code else None
+    data = selectors.annual_summary_data(province, 2025)
+    pdf = renderer.html_to_pdf(renderer.render_html(TEMPLATE, data), data.head.profile)
+    margins = read.top_margin_texts(pdf)
+    assert len(margins) >= 2
+    assert margins == ["", *[str(n) for n in range(2, len(margins) + 1)]]

@@ -3,8 +3,10 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from agreements.models import IndicatorValue, Review
+from agreements.models import AgreementParty, IndicatorValue, Review
 from tests.reports import pdf as read
+from units.models import AdministrativeUnit
+from units.services import border_communes_mark
 
 
 def download(client, response) -> bytes:
@@ -160,3 +162,42 @@ def test_a_past_years_stamp_survives_the_night_and_the_current_years_does_not():
     monday, tuesday = datetime.date(2026, 11, 23), datetime.date(2026, 11, 24)
     assert annual_summary_stamp(None, 2025, monday) == annual_summary_stamp(None, 2025, tuesday)
     assert annual_summary_stamp(None, 2026, monday) != annual_summary_stamp(None, 2026, tuesday)
+
+
+def _add_post_b_as_a_party(world):
+    # As the admin's party inline does: a row with its history.
+    AgreementParty.objects.create(
+        agreement=world.regulation_communes,
+        organization=world.post_b,
+        role=AgreementParty.Role.PARTY,
+        order=9,
+    )
+    return "Đồn Biên phòng có ít nhất một văn bản phối hợp đang có hiệu lực: 2/2"
+
+
+def _rename_the_enterprise(world):
+    world.enterprise.name = "Công ty cổ phần Cảng biển Chân Mây"
+    world.enterprise.save()
+    return "chưa kết nghĩa: Công ty cổ phần Cảng biển Chân Mây"
+
+
+def _mark_a_fourth_border_commune(world):
+    marked = {c.pk for c in world.communes}
+    fourth = AdministrativeUnit.objects.communes().filter(parent=world.hue).exclude(pk__in=marked)
+    border_communes_mark(codes=[fourth.order_by("code")[0].code])
+    return "phụ trách: 2/4"
+
+
+@pytest.mark.parametrize(
+    "change", [_add_post_b_as_a_party, _rename_the_enterprise, _mark_a_fourth_border_commune]
+)
+def test_any_change_the_annual_summary_shows_invalidates_its_cached_pdf(
+    client, world, report_cache, change
+):
+    client.force_login(world.hue_user)
+    first = download(client, client.get(annual_url()))
+    expected = change(world)
+    assert expected not in read.flat(first)
+    second = download(client, client.get(annual_url()))
+    assert expected in read.flat(second)
+    assert len(list(report_cache.glob("annual-2025-46-*.pdf"))) == 1
