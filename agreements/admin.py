@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -35,29 +36,39 @@ class KeepsIndicatorTotals:
         """The reviews a save of obj touches: those of its row, and any it now points to."""
         return self.reviews_of(self.model._default_manager.filter(pk=obj.pk))
 
+    def _lock(self, queryset) -> None:
+        # Other writers wait until this request commits (see indicator_contributions).
+        list(queryset.select_for_update().order_by("pk").values_list("pk"))
+
     def save_model(self, request, obj, form, change):
-        # Also called alone, without save_related, when a history version is reverted.
-        reviews = self.reviews_written(obj)
-        before = services.indicator_contributions(review_ids=reviews)
-        super().save_model(request, obj, form, change)
-        reviews |= self.reviews_written(obj)
-        services.indicator_totals_update(before=before, review_ids=reviews)
+        # Also called alone, without save_related, when a history version is reverted;
+        # its own transaction, since neither that page nor delete_selected opens one.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            self._lock(self.model._default_manager.filter(pk=obj.pk))
+            reviews = self.reviews_written(obj)
+            before = services.indicator_contributions(review_ids=reviews)
+            super().save_model(request, obj, form, change)
+            reviews |= self.reviews_written(obj)
+            services.indicator_totals_update(before=before, review_ids=reviews)
 
     def save_related(self, request, form, formsets, change):
         # The inlines: a review's figures are edited in its change form.
-        reviews = self.reviews_written(form.instance)
-        before = services.indicator_contributions(review_ids=reviews)
-        super().save_related(request, form, formsets, change)
-        services.indicator_totals_update(before=before, review_ids=reviews)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            reviews = self.reviews_written(form.instance)
+            before = services.indicator_contributions(review_ids=reviews)
+            super().save_related(request, form, formsets, change)
+            services.indicator_totals_update(before=before, review_ids=reviews)
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, self.model._default_manager.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        reviews = self.reviews_of(queryset)
-        before = services.indicator_contributions(review_ids=reviews)
-        super().delete_queryset(request, queryset)
-        services.indicator_totals_update(before=before, review_ids=reviews)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            self._lock(queryset)
+            reviews = self.reviews_of(queryset)
+            before = services.indicator_contributions(review_ids=reviews)
+            super().delete_queryset(request, queryset)
+            services.indicator_totals_update(before=before, review_ids=reviews)
 
 
 class PartyInlineFormSet(BaseInlineFormSet):

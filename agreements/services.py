@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -618,6 +618,7 @@ def review_create(
     _validate_review(review)
     review._history_user = user
     review.full_clean()
+    _lock_agreement(agreement.pk)
     review.save()
     _save_indicator_values(review, indicator_values or {}, user)
     _save_focus_results(review, focus_results or {}, user)
@@ -638,6 +639,8 @@ def review_update(
     """Edit a review; an approved review is locked for everyone but admins."""
     if not _can_edit_review(review, user):
         raise PermissionDenied(_("Báo cáo đã được duyệt; chỉ quản trị viên mới có thể sửa."))
+    # The agreement before the review, the order agreement_update locks them in.
+    _lock_agreement(review.agreement_id)
     _bump_version(Review, review, expected_version)
     before = indicator_contributions(review_ids=[review.pk])
     for name, value in fields.items():
@@ -676,11 +679,26 @@ def review_approve(*, review: Review, user) -> Review:
 
 
 def indicator_contributions(*, review_ids) -> Contributions:
-    """What these reviews add to the stored totals now; taken before a write changes them."""
-    ids = list(review_ids)
+    """What these reviews add to the stored totals now; taken before a write changes them.
+
+    The reviews' rows are locked first (PostgreSQL; SQLite lets one writer in at a
+    time anyway), so no other writer can change their figures between this reading and
+    the one indicator_totals_update takes after the write.
+    """
+    ids = sorted(set(review_ids))
     if not ids:
         return {}
+    list(Review.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
     return figure_contributions(IndicatorValue.objects.filter(review_id__in=ids))
+
+
+def _lock_agreement(agreement_id: int) -> None:
+    """Hold the agreement's province still while its reviews' figures are counted.
+
+    Inserting a review only takes a key-share lock on its agreement, which does not wait
+    for an agreement_update moving it to another province; this lock does.
+    """
+    list(Agreement.objects.select_for_update(no_key=True).filter(pk=agreement_id).values_list("pk"))
 
 
 def indicator_totals_update(*, before: Contributions, review_ids) -> None:
@@ -690,7 +708,8 @@ def indicator_totals_update(*, before: Contributions, review_ids) -> None:
     back, so two writers in different transactions cannot undo each other: the row
     lock serialises them and additions commute. Rows are created first with
     INSERT ... ON CONFLICT DO NOTHING, which waits for a concurrent insert of the
-    same key instead of failing.
+    same key instead of failing, then locked in one order (province, year, indicator)
+    before they are updated, which keeps two writers from waiting on each other.
     """
     after = indicator_contributions(review_ids=review_ids)
     none = (Decimal(0), 0)
@@ -701,7 +720,6 @@ def indicator_totals_update(*, before: Contributions, review_ids) -> None:
             deltas[key] = (new_total - old_total, new_n - old_n)
     if not deltas:
         return
-    # One order for every writer, so two of them never wait on each other's rows.
     keys = sorted(deltas, key=lambda k: (k[0] is None, k[0] or 0, k[1], k[2]))
     IndicatorTotal.objects.bulk_create(
         [IndicatorTotal(province_id=p, year=y, indicator_id=i) for p, y, i in keys],
@@ -710,6 +728,15 @@ def indicator_totals_update(*, before: Contributions, review_ids) -> None:
     groups: dict[tuple[int | None, int], list[TotalKey]] = {}
     for key in keys:
         groups.setdefault(key[:2], []).append(key)
+    rows = Q()
+    for (province, year), group in groups.items():
+        rows |= Q(province_id=province, year=year, indicator_id__in=[k[2] for k in group])
+    list(
+        IndicatorTotal.objects.select_for_update()
+        .filter(rows)
+        .order_by(F("province_id").asc(nulls_last=True), "year", "indicator_id")
+        .values_list("pk")
+    )
     for (province, year), group in groups.items():
         IndicatorTotal.objects.filter(
             province_id=province, year=year, indicator_id__in=[k[2] for k in group]
@@ -729,7 +756,15 @@ def indicator_totals_update(*, before: Contributions, review_ids) -> None:
 
 @transaction.atomic
 def indicator_totals_rebuild() -> int:
-    """Recompute every stored total from the figures; for bulk loads that skip services."""
+    """Recompute every stored total from the figures; for bulk loads that skip services.
+
+    Writers wait for the rebuild (on PostgreSQL the table is locked; SQLite lets one
+    writer in at a time), so none adds its difference to a row about to be replaced.
+    The new rows' ids change the data stamp, so cached reports are rendered again.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {IndicatorTotal._meta.db_table} IN EXCLUSIVE MODE")
     IndicatorTotal.objects.all().delete()
     rows = [
         IndicatorTotal(province_id=p, year=y, indicator_id=i, total=total, figures=n)

@@ -624,8 +624,14 @@ def _counts_by_province(
     return counts
 
 
+# Above this many distinct wordings to name sources for, one ordered read of every
+# review is cheaper than matching them (and stays far below SQLite's 32,766 parameters).
+PROPOSAL_TEXTS_MATCHED = 500
+
+
 def _proposals(province: AdministrativeUnit | None, year: int) -> list[Proposal]:
-    """Every review's proposals, the same wording gathered once: most often raised first.
+    """Every review's proposals, the same wording gathered once: most often raised first,
+    then in the order of the documents (province, agreement, review).
 
     Counted per distinct text first, without joins: the country's thousands of reviews
     repeat a few wordings, and a proposal raised by many is shown with their number.
@@ -636,27 +642,31 @@ def _proposals(province: AdministrativeUnit | None, year: int) -> list[Proposal]
         reviews = reviews.filter(agreement__province=province)
     texts = reviews.order_by().values_list("proposals").annotate(n=Count("pk"), first=Min("pk"))
     count: dict[str, int] = {}
-    first: dict[str, int] = {}
+    # Where a proposal first appears: the first review's id while it is only counted.
+    position: dict[str, int] = {}
     found_in: dict[str, list[str]] = {}
     for text, n, first_review in texts:
         for paragraph in paragraphs(text):
             count[paragraph] = count.get(paragraph, 0) + n
-            first[paragraph] = min(first.get(paragraph, first_review), first_review)
+            position[paragraph] = min(position.get(paragraph, first_review), first_review)
             found_in.setdefault(paragraph, []).append(text)
     limit = profiles.MAX_PROPOSAL_SOURCES_NAMED
     sources: dict[str, list[str]] = {p: [] for p, n in count.items() if n <= limit}
     if sources:
         few = {text for p in sources for text in found_in[p]}
-        rows = reviews.filter(proposals__in=few).order_by(
-            "agreement__province__code", "agreement_id", "id"
-        )
-        for text, number, title in rows.values_list(
-            "proposals", "agreement__number", "agreement__title"
+        rows = reviews if len(few) > PROPOSAL_TEXTS_MATCHED else reviews.filter(proposals__in=few)
+        ordered_rows = rows.order_by("agreement__province__code", "agreement_id", "id")
+        for index, (text, number, title) in enumerate(
+            ordered_rows.values_list("proposals", "agreement__number", "agreement__title")
         ):
             for paragraph in paragraphs(text):
                 if paragraph in sources:
+                    if not sources[paragraph]:
+                        position[paragraph] = index
                     sources[paragraph].append(nfc(number) or nfc(title))
-    ordered = sorted(count, key=lambda p: (-count[p], first[p], p))
+    # A proposal only counted always outnumbers one named, so positions of the two
+    # kinds are never compared with each other.
+    ordered = sorted(count, key=lambda p: (-count[p], position[p], p))
     return [Proposal(text=p, count=count[p], sources=sources.get(p, [])) for p in ordered]
 
 

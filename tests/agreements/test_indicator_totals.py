@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from agreements.models import IndicatorTotal, IndicatorValue, Review
+from agreements.selectors import data_stamp
 from agreements.services import (
     agreement_update,
     indicator_totals_rebuild,
@@ -73,7 +74,8 @@ def test_an_edited_figure_changes_the_total_and_a_removed_one_leaves_none(
     )
     assert stored_totals() == {(hue.pk, 2023, "joint_patrols"): (Decimal(20), 1)}
     # The emptied row stays with no figures, and reads as no figure at all.
-    assert IndicatorTotal.objects.get(indicator__code="fines").figures == 0
+    emptied = IndicatorTotal.objects.get(indicator__code="fines")
+    assert (emptied.total, emptied.figures) == (0, 0)
 
 
 def test_a_review_moved_to_another_year_moves_its_figures(make_agreement, make_review, users):
@@ -102,19 +104,32 @@ def test_a_national_agreements_figures_are_kept_apart(make_agreement, make_revie
     agreement = make_agreement([orgs.national, orgs.city_party, orgs.ls_party], user=users.national)
     make_review(agreement, user=users.national, indicator_values={"joint_patrols": 5})
     make_review(agreement, user=users.national, year=2024, indicator_values={"joint_patrols": 6})
-    assert agreement.province_id is None
+    other = make_agreement(
+        [orgs.national, orgs.city_party, orgs.ls_command], user=users.national, number="02/QC"
+    )
+    make_review(other, user=users.national, indicator_values={"joint_patrols": 7})
+    assert agreement.province_id is None and other.province_id is None
     assert stored_totals() == {
-        (None, 2023, "joint_patrols"): (Decimal(5), 1),
+        (None, 2023, "joint_patrols"): (Decimal(12), 2),
         (None, 2024, "joint_patrols"): (Decimal(6), 1),
     }
+    assert IndicatorTotal.objects.filter(province=None, year=2023).count() == 1
 
 
-def test_a_refused_review_leaves_the_totals_as_they_were(make_agreement, make_review):
+def test_a_review_refused_after_its_figures_were_written_leaves_the_totals(
+    make_agreement, make_review
+):
     agreement = make_agreement()
     make_review(agreement, indicator_values={"joint_patrols": 12})
     before = list(IndicatorTotal.objects.values_list("year", "total", "figures"))
+    # The focus area is checked after the figures are saved: all of it must roll back.
     with pytest.raises(ValidationError):
-        make_review(agreement, year=2024, indicator_values={"joint_patrols": 3, "fines": -1})
+        make_review(
+            agreement,
+            year=2024,
+            indicator_values={"joint_patrols": 3},
+            focus_results={"no-such-area": "Nội dung"},
+        )
     assert list(IndicatorTotal.objects.values_list("year", "total", "figures")) == before
 
 
@@ -123,9 +138,11 @@ def test_a_rebuild_gives_the_totals_the_services_kept(make_agreement, make_revie
     other = make_agreement([orgs.bg_command, orgs.peoples_committee], number="02/QC-PH")
     make_review(other, year=2024, indicator_values={"joint_patrols": 4})
     review_update(review=review, user=users.hue_clerk, year=2022, indicator_values={"fines": 9})
-    kept = stored_totals()
+    kept, stamp = stored_totals(), data_stamp()
     assert indicator_totals_rebuild() == 3
     assert stored_totals() == kept == live_totals()
+    # Cached reports are rendered again after a rebuild, which may have mended a figure.
+    assert data_stamp() != stamp
 
 
 def test_a_figure_edited_in_admin_changes_the_total(admin_client, make_agreement, make_review):

@@ -202,6 +202,24 @@ def test_a_proposal_raised_by_more_than_can_be_named_shows_their_number_first(wo
     assert f"2. {rare} <em>(01-QC/ĐU)</em>" in html
 
 
+@pytest.mark.parametrize("texts_matched", [500, 0])
+def test_proposals_raised_as_often_follow_the_documents_order(world, monkeypatch, texts_matched):
+    # 0: the sources are read in one pass over every review instead of by wording.
+    monkeypatch.setattr(selectors, "PROPOSAL_TEXTS_MATCHED", texts_matched)
+    world.party_review.proposals = "Đề nghị tăng cường tuần tra."
+    world.lang_son_review.proposals = "Đề nghị hỗ trợ cột mốc."
+    world.state_review.proposals = ""
+    for review in (world.party_review, world.lang_son_review, world.state_review):
+        review.save()
+    assert world.party_review.pk < world.lang_son_review.pk
+    proposals = selectors.annual_summary_data(None, 2025).proposals
+    # Lạng Sơn (20) before Huế (46), though Huế's review was entered first.
+    assert [(p.text, p.count, p.sources) for p in proposals] == [
+        ("Đề nghị hỗ trợ cột mốc.", 1, [world.lang_son_agreement.number]),
+        ("Đề nghị tăng cường tuần tra.", 1, [world.party_review.agreement.number]),
+    ]
+
+
 @pytest.mark.parametrize(
     "on",
     [datetime.date(2025, 1, 12), datetime.date(2025, 7, 1), END_2025, datetime.date(2030, 12, 31)],
