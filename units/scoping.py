@@ -7,6 +7,7 @@ province. A model opts in by naming the path to its province in `SCOPE_FIELD`.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -46,11 +47,17 @@ def scope_of(user) -> Scope:
 
 
 def restrict(queryset: QuerySet, user) -> QuerySet:
-    """Limit `queryset` to the rows `user` may see."""
+    """Limit `queryset` to the rows `user` may see.
+
+    Fails closed: a model that has not named its path to a province is an error, not
+    a table shown whole to everyone.
+    """
     model = queryset.model
     field = getattr(model, "SCOPE_FIELD", None)
+    if not field:
+        raise ImproperlyConfigured(f"{model.__name__} has no SCOPE_FIELD to restrict it by")
     scope = scope_of(user)
-    if scope.everything or field is None:
+    if scope.everything:
         return queryset
     if scope.province_id is None:
         return queryset.none()

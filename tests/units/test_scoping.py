@@ -5,11 +5,19 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 
-from agreements.models import Agreement, Attachment, Review
+from agreements.models import Agreement, Attachment, FocusArea, Review
 from units.models import AdministrativeUnit, Level, Organization, User
-from units.scoping import EVERYTHING, NOTHING, ensure_in_scope, get_scoped_or_404, scope_of
+from units.scoping import (
+    EVERYTHING,
+    NOTHING,
+    ensure_in_scope,
+    get_scoped_or_404,
+    restrict,
+    scope_of,
+)
 
 Kind = Organization.Kind
 
@@ -171,3 +179,12 @@ def test_a_national_user_fetches_any_province(world, people):
         world.ls_agreement
     )
     assert get_scoped_or_404(Organization, people.hue, pk=world.central.pk) == world.central
+
+
+@pytest.mark.django_db
+def test_a_model_without_a_path_to_its_province_cannot_be_restricted(people):
+    # Failing open would show the whole table to every province.
+    with pytest.raises(ImproperlyConfigured, match="FocusArea has no SCOPE_FIELD"):
+        restrict(FocusArea.objects.all(), people.hue)
+    with pytest.raises(ImproperlyConfigured):
+        get_scoped_or_404(AdministrativeUnit, people.hue, code="46")
