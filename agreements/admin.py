@@ -211,13 +211,7 @@ class AgreementAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        agreement = form.instance
-        key = ",".join(
-            str(pk)
-            for pk in sorted(set(agreement.parties.values_list("organization_id", flat=True)))
-        )
-        if agreement.parties_key != key:
-            Agreement.objects.filter(pk=agreement.pk).update(parties_key=key)
+        services.agreement_parties_recorded(agreement=form.instance, user=request.user)
 
     @admin.action(description=_("Chuyển sang hết hiệu lực (các văn bản đã quá thời hạn)"))
     def expire_selected(self, request, queryset):

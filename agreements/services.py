@@ -364,6 +364,25 @@ def agreement_update(
     return agreement
 
 
+@transaction.atomic
+def agreement_parties_recorded(*, agreement: Agreement, user) -> Agreement:
+    """Bring the agreement's key of parties in line with its party rows, once they were
+    edited elsewhere (the admin's party inline): with history and a new version, so an
+    edit form opened before is refused rather than saved over the change."""
+    stored = AgreementParty.objects.filter(agreement=agreement).values_list(
+        "organization_id", flat=True
+    )
+    key = ",".join(str(pk) for pk in sorted(set(stored)))
+    if agreement.parties_key == key:
+        return agreement
+    _bump_version(Agreement, agreement, None)
+    agreement.parties_key = key
+    agreement.updated_by = user
+    agreement._history_user = user
+    agreement.save(update_fields=["parties_key", "version", "updated_by", "updated_at"])
+    return agreement
+
+
 def _transition(agreement: Agreement, target: str) -> None:
     # Judge the move, and save afterwards, from the row as it is now: a copy opened
     # earlier would undo edits made since, or end an already ended agreement again.

@@ -79,7 +79,7 @@ def test_an_agreement_changed_in_admin_records_it_and_its_parties(
     )
 
 
-def test_a_party_added_in_admin_updates_the_parties_key(admin_client, make_agreement, orgs):
+def test_a_party_added_in_admin_updates_the_parties_key(admin_client, make_agreement, orgs, users):
     agreement = make_agreement()
     url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
     data = form_data(admin_client.get(url))
@@ -92,11 +92,16 @@ def test_a_party_added_in_admin_updates_the_parties_key(admin_client, make_agree
             "parties-2-agreement": agreement.pk,
         }
     )
+    version = agreement.version
     response = admin_client.post(url, data)
     assert response.status_code == 302
     agreement.refresh_from_db()
     expected = sorted([orgs.bg_command.pk, orgs.city_party.pk, orgs.peoples_committee.pk])
     assert agreement.parties_key == ",".join(map(str, expected))
+    # Recorded like any change: in the history, and an edit form opened before is stale.
+    latest = agreement.history.latest("history_id")
+    assert (latest.parties_key, latest.history_user) == (agreement.parties_key, users.admin)
+    assert agreement.version > version
 
 
 def test_the_history_pages_show_who_changed_what(admin_client, make_agreement, orgs, users):
