@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -53,14 +53,6 @@ LIST_COLUMNS = [
     ("valid_from", gettext_lazy("Thời hạn")),
     ("status", gettext_lazy("Trạng thái")),
 ]
-
-
-def optional_url(name: str, *args) -> str | None:
-    """A link to another app's page, shown only once that app provides it."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _require_edit(user) -> None:
@@ -200,7 +192,7 @@ def agreement_list(request):
         "agreements": page.object_list,
         "columns": _sort_columns(request.GET.get("sort", "")),
         "can_edit": can_edit(request.user),
-        "import_url": optional_url("agreements:import") if can_edit(request.user) else None,
+        "import_url": reverse("agreements:import_start") if can_edit(request.user) else None,
     }
     return render(request, "agreements/agreement_list.html", context)
 
@@ -240,8 +232,8 @@ def agreement_detail(request, pk):
     user = request.user
     reviews = list(agreement.reviews.all())
     for review in reviews:
-        review.pdf_url = optional_url("reports:review_pdf", review.pk)
-        review.preview_url = optional_url("reports:review_preview", review.pk)
+        review.pdf_url = reverse("reports:review_pdf", args=[review.pk])
+        review.preview_url = reverse("reports:review_preview", args=[review.pk])
     superseded_by = getattr(agreement, "superseded_by", None)
     context = {
         "agreement": agreement,
@@ -605,8 +597,8 @@ def review_detail(request, pk):
         "can_edit": can_edit(user)
         and (review.status != Review.Status.APPROVED or user.is_superuser),
         "can_approve": can_approve(user) and review.status == Review.Status.DRAFT,
-        "pdf_url": optional_url("reports:review_pdf", review.pk),
-        "preview_url": optional_url("reports:review_preview", review.pk),
+        "pdf_url": reverse("reports:review_pdf", args=[review.pk]),
+        "preview_url": reverse("reports:review_preview", args=[review.pk]),
     }
     return render(request, "agreements/review_detail.html", context)
 
