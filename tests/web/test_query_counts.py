@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agreements import services
 from agreements.models import Review
@@ -101,3 +103,48 @@ def test_a_national_dashboard_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(60):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def queries_for(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PAGES)
+def test_twice_the_rows_cost_no_more_queries(staff_client, world, path):
+    # Equal counts for N and 2N rows: a query per row (N+1) would show as a difference.
+    world.hue_post.area = world.hue
+    world.hue_post.save()
+    path = path.format(post=world.hue_post.pk)
+    add_agreements(world, 3)
+    fewer = queries_for(staff_client, path)
+    add_agreements(world, 3)
+    assert queries_for(staff_client, path) == fewer
+
+
+@pytest.mark.django_db
+def test_more_reviews_and_attachments_cost_the_detail_page_no_more_queries(staff_client, world):
+    agreement = add_agreements(world, 1)[0]
+    path = f"/agreements/{agreement.pk}/"
+
+    def add_review(year):
+        review = services.review_create(
+            user=world.staff,
+            agreement=agreement,
+            kind=Review.Kind.MID_TERM,
+            year=year,
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 6, 30),
+            indicator_values={"joint_patrols": year, "fines": 10},
+        )
+        upload = SimpleUploadedFile(f"r{year}.pdf", b"%PDF-1.4 r" + str(year).encode())
+        services.attachment_add(user=world.staff, uploaded_file=upload, review=review)
+
+    add_review(2024)
+    fewer = queries_for(staff_client, path)
+    add_review(2025)
+    add_review(2026)
+    assert queries_for(staff_client, path) == fewer
