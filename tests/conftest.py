@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from units.services import admin_units_load
 
@@ -12,8 +15,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def admin_units(db):
-    """The real units, reloaded when a transactional test has flushed them."""
+    """The real units and the catalogue its migration seeds (indicators, focus areas,
+    legal bases), reloaded when a transactional test has flushed them."""
     admin_units_load()
+    importlib.import_module("agreements.migrations.0003_seed_catalogue").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -16,8 +16,7 @@ from agreements.selectors import indicator_totals_drift
 from agreements.services import agreement_update, review_create, review_update
 
 pytestmark = [
-    # The flush between transactional tests empties the catalogue the migrations seeded.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="SQLite serialises writers by itself"
     ),
