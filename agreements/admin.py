@@ -256,12 +256,25 @@ class ReviewAdmin(KeepsIndicatorTotals, ImportExportMixin, ReviewSearchMixin, Si
     list_select_related = ["agreement"]
     date_hierarchy = "held_on"
     autocomplete_fields = ["agreement", "issuing_organization"]
-    readonly_fields = ["status", "approved_by", "approved_at", "version"]
+    readonly_fields = [
+        "status",
+        "approved_by",
+        "approved_at",
+        "version",
+        "created_by",
+        "updated_by",
+    ]
     inlines = [IndicatorValueInline, FocusResultInline, ReviewAttachmentInline]
     actions = ["approve_selected"]
 
     def reviews_of(self, queryset) -> set[int]:
         return set(queryset.values_list("pk", flat=True))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Duyệt các báo cáo đã chọn"))
     def approve_selected(self, request, queryset):
@@ -308,8 +321,20 @@ class IndicatorValueAdmin(KeepsIndicatorTotals, SimpleHistoryAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["original_name", "agreement", "review", "content_type", "size", "uploaded_at"]
-    list_select_related = ["agreement", "review"]
-    readonly_fields = ["sha256", "size", "content_type", "uploaded_by", "uploaded_at"]
+    list_select_related = ["agreement", "review__agreement"]
+    # The file and what it belongs to were checked by attachment_add: only the
+    # description may change here.
+    readonly_fields = [
+        "file",
+        "original_name",
+        "agreement",
+        "review",
+        "sha256",
+        "size",
+        "content_type",
+        "uploaded_by",
+        "uploaded_at",
+    ]
     search_fields = ["original_name"]
 
     def has_add_permission(self, request):

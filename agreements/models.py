@@ -277,7 +277,12 @@ class Agreement(FoldedNameMixin):
 
     @property
     def is_locked_status(self) -> bool:
-        return self.status in (self.Status.TERMINATED, self.Status.SUPERSEDED, self.Status.EXPIRED)
+        return self.status in LOCKED_STATUSES
+
+
+# An ended agreement's content is history: terminated or superseded, it is never
+# edited again. An expired one may still be corrected (a typo, a missing signatory).
+LOCKED_STATUSES = (Agreement.Status.TERMINATED, Agreement.Status.SUPERSEDED)
 
 
 class AgreementParty(models.Model):

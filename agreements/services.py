@@ -253,7 +253,7 @@ def _save_parties(agreement: Agreement, parties: list[PartyInput], user) -> None
 
 
 def _check_not_locked(agreement: Agreement) -> None:
-    if agreement.status in (Status.TERMINATED, Status.SUPERSEDED):
+    if agreement.is_locked_status:
         raise ValidationError(
             _("Văn bản đã %(status)s; không thể sửa nội dung.")
             % {"status": agreement.get_status_display().lower()}

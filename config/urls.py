@@ -6,6 +6,10 @@ from django.urls import include, path
 
 from units import views as unit_views
 
+# Admin is for superusers only (units.roles): its lists are not limited by province,
+# so staff of a province must never reach it.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
 urlpatterns = [
     path("healthz", unit_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

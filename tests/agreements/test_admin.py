@@ -1,9 +1,11 @@
 """Changes made in Django admin are recorded with the admin who made them."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementParty
+from units.roles import ROLES
 
 
 def form_data(response) -> dict:
@@ -140,3 +142,27 @@ def test_the_expire_action_expires_only_what_is_over(admin_client, make_agreemen
 def test_an_admin_search_ignores_diacritics(admin_client, orgs):
     response = admin_client.get(reverse("admin:units_organization_changelist"), {"q": "hong van"})
     assert [o.pk for o in response.context["cl"].result_list] == [orgs.post_a.pk]
+
+
+def test_staff_of_a_province_cannot_enter_admin(client, users):
+    # Admin lists are not limited by province: only superusers may use them.
+    clerk = users.hue_clerk
+    clerk.is_staff = True
+    clerk.save()
+    client.force_login(clerk)
+    response = client.get(reverse("admin:agreements_agreement_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert "Quản trị" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_migrate_creates_the_roles_with_their_permissions():
+    # No roles_sync() call here: the test database was built by `migrate` alone.
+    for name, codes in ROLES.items():
+        group = Group.objects.get(name=name)
+        granted = {
+            f"{app}.{code}"
+            for app, code in group.permissions.values_list("content_type__app_label", "codename")
+        }
+        assert granted == set(codes)

@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 
 from agreements.models import Agreement
+from tests.web.conftest import regulation
 
 
 def form_data(parties, **overrides) -> dict:
@@ -159,3 +162,35 @@ def test_terminating_needs_a_reason_and_records_it(staff_client, world):
     assert agreement.status == Agreement.Status.TERMINATED
     assert agreement.termination_reason == "partner_dissolved"
     assert agreement.termination_note == "Sáp nhập"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "status, editable",
+    [
+        (Agreement.Status.EXPIRED, True),
+        (Agreement.Status.TERMINATED, False),
+        (Agreement.Status.SUPERSEDED, False),
+    ],
+)
+def test_the_page_offers_an_edit_exactly_when_the_service_accepts_one(
+    staff_client, world, status, editable
+):
+    agreement = regulation(user=world.staff, parties=[world.hue_post, world.hue_commune_party])
+    Agreement.objects.filter(pk=agreement.pk).update(
+        status=status,
+        ended_on=None if status == Agreement.Status.EXPIRED else datetime.date(2026, 1, 1),
+        termination_reason=Agreement.TerminationReason.MUTUAL
+        if status == Agreement.Status.TERMINATED
+        else "",
+    )
+    detail = staff_client.get(f"/agreements/{agreement.pk}/").content.decode()
+    assert (f"/agreements/{agreement.pk}/edit/" in detail) is editable
+    data = form_data(
+        [world.hue_post, world.hue_commune_party],
+        title="Sửa lỗi chính tả",
+        province=str(world.hue.pk),
+    )
+    staff_client.post(f"/agreements/{agreement.pk}/edit/", data)
+    agreement.refresh_from_db()
+    assert (agreement.title == "Sửa lỗi chính tả") is editable
