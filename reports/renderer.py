@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -28,9 +29,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reports import profiles
+from reports.templatetags import report_tags
 
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 STYLESHEET = STATIC_DIR / "reports" / "report.css"
+FONT_DIR = STATIC_DIR / "fonts"
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports"
 FONT_FAMILY = "Report Serif"
 # A tagged PDF (PDF/UA) reads aloud in screen readers and keeps the same layout.
@@ -160,11 +163,19 @@ _version: str | None = None
 
 
 def _renderer_version() -> str:
-    """Changes whenever what turns data into a PDF changes: templates, CSS, profiles."""
+    """Changes whenever what turns data into a PDF changes: templates, CSS, profiles,
+    this module, the template filters and the fonts."""
     global _version
     if _version is None:
         digest = hashlib.sha256(weasyprint.__version__.encode())
-        files = [*sorted(TEMPLATE_DIR.glob("*.html")), STYLESHEET, Path(profiles.__file__)]
+        files = [
+            *sorted(TEMPLATE_DIR.glob("*.html")),
+            STYLESHEET,
+            Path(profiles.__file__),
+            Path(__file__),  # profile_css
+            Path(report_tags.__file__),  # number and date formats
+            *sorted(FONT_DIR.glob("*.ttf")),
+        ]
         for path in files:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -196,6 +207,9 @@ def fingerprint(template_name: str, data) -> str:
 class CachedPdf:
     path: Path
     hit: bool
+    # Opened at once: a render of newer data may delete the file the next moment, and
+    # an open file outlives its deletion.
+    file: BinaryIO
 
 
 def cached_pdf(template_name: str, data, *, name: str) -> CachedPdf:
@@ -205,9 +219,7 @@ def cached_pdf(template_name: str, data, *, name: str) -> CachedPdf:
     an edit replaces the stale PDF instead of piling files up.
     """
     path = _cache_path(name, fingerprint(template_name, data))
-    if path.is_file():
-        return CachedPdf(path=path, hit=True)
-    return _render_to(path, name, template_name, data)
+    return _hit(path) or _render_to(path, name, template_name, data)
 
 
 def cached_pdf_stamped(template_name: str, *, stamp: str, name: str, gather) -> CachedPdf:
@@ -217,13 +229,18 @@ def cached_pdf_stamped(template_name: str, *, stamp: str, name: str, gather) -> 
     """
     key = hashlib.sha256(f"{_renderer_version()}|{template_name}|{stamp}".encode()).hexdigest()
     path = _cache_path(name, key)
-    if path.is_file():
-        return CachedPdf(path=path, hit=True)
-    return _render_to(path, name, template_name, gather())
+    return _hit(path) or _render_to(path, name, template_name, gather())
 
 
 def _cache_path(name: str, key: str) -> Path:
     return Path(settings.REPORT_CACHE_DIR) / f"{name}-{key[:32]}.pdf"
+
+
+def _hit(path: Path) -> CachedPdf | None:
+    try:
+        return CachedPdf(path=path, hit=True, file=path.open("rb"))
+    except FileNotFoundError:
+        return None
 
 
 def _render_to(path: Path, name: str, template_name: str, data) -> CachedPdf:
@@ -231,10 +248,12 @@ def _render_to(path: Path, name: str, template_name: str, data) -> CachedPdf:
     pdf = html_to_pdf(html, data.head.profile)
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False) as handle:
-        handle.write(pdf)
+    handle = tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False)  # noqa: SIM115
+    handle.write(pdf)
+    handle.flush()
+    handle.seek(0)
     os.replace(handle.name, path)
     for stale in directory.glob(f"{name}-{'?' * 32}.pdf"):
         if stale != path:
             stale.unlink(missing_ok=True)
-    return CachedPdf(path=path, hit=False)
+    return CachedPdf(path=path, hit=False, file=handle)

@@ -8,7 +8,18 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils import timezone
 
 from agreements.models import (
@@ -97,10 +108,8 @@ class ReviewSummary:
 
 @dataclass
 class AgreementRow:
-    id: int
     number: str
     title: str
-    kind: str
     province: str
     parties: list[str]
     signed_on: datetime.date | None
@@ -167,6 +176,11 @@ class AnnualSummary:
     chart: BarChart | None
     proposals: list[Proposal]
     appendix: list[AgreementRow]
+
+    @property
+    def provinces_with_border_units(self) -> list[ProvinceRow]:
+        """The coverage table's rows: numbered in the template, so filtered here."""
+        return [p for p in self.provinces if p.border_communes or p.border_posts]
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -244,16 +258,6 @@ def signature_lines(
         lines.append(f"{profile.deputy_prefix} {head}")
     lines.append(title or head_title(organization))
     return [line for line in lines if line]
-
-
-def _in_force_on(agreement: Agreement, on: datetime.date) -> bool:
-    """in_force_q for one loaded agreement."""
-    return (
-        agreement.status != Agreement.Status.DRAFT
-        and agreement.valid_from <= on
-        and (agreement.valid_until is None or agreement.valid_until >= on)
-        and (agreement.ended_on is None or agreement.ended_on > on)
-    )
 
 
 def reviews_for_report() -> QuerySet:
@@ -397,10 +401,8 @@ def review_summary_data(review: Review) -> ReviewSummary:
 
 def _agreement_row(agreement: Agreement, reviewed: bool) -> AgreementRow:
     return AgreementRow(
-        id=agreement.pk,
         number=nfc(agreement.number),
         title=nfc(agreement.title),
-        kind=str(agreement.get_kind_display()),
         province=nfc(agreement.province.name) if agreement.province else "",
         parties=[nfc(p.organization.name) for p in agreement.parties.all()],
         signed_on=agreement.signed_on,
@@ -710,15 +712,16 @@ def annual_summary_data(
         .annotate(
             reviewed=Exists(
                 Review.objects.filter(agreement=OuterRef("pk"), year=year, kind=Review.Kind.ANNUAL)
-            )
+            ),
+            owes_review=ExpressionWrapper(
+                in_force_q(as_of) & Q(kind__in=REVIEWED_KINDS), output_field=BooleanField()
+            ),
         )
         .order_by("province__code", "kind", "valid_from", "id")
     )
     rows = [_agreement_row(a, a.reviewed) for a in agreements]
     missing = [
-        row
-        for a, row in zip(agreements, rows, strict=True)
-        if not a.reviewed and a.kind in REVIEWED_KINDS and _in_force_on(a, as_of)
+        row for a, row in zip(agreements, rows, strict=True) if a.owes_review and not a.reviewed
     ]
 
     indicators = list(Indicator.objects.all())

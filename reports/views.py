@@ -31,8 +31,8 @@ def file_names(*parts: str) -> tuple[str, str]:
     return f"{name}.pdf", f"{ascii_name}.pdf"
 
 
-def pdf_response(path, name: str, ascii_name: str) -> FileResponse:
-    response = FileResponse(path.open("rb"), content_type="application/pdf")
+def pdf_response(cached: renderer.CachedPdf, name: str, ascii_name: str) -> FileResponse:
+    response = FileResponse(cached.file, content_type="application/pdf")
     # RFC 6266: an ASCII fallback for old clients, then the UTF-8 name (RFC 5987).
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
@@ -54,7 +54,7 @@ def review_pdf(request, pk: int):
     kind = "Tổng kết" if review.kind == review.Kind.FINAL else "Sơ kết"
     agreement = review.agreement
     names = file_names("Báo cáo", kind, str(review.year), agreement.number or agreement.title[:60])
-    return pdf_response(cached.path, *names)
+    return pdf_response(cached, *names)
 
 
 @login_required
@@ -104,7 +104,7 @@ def annual_pdf(request, year: int):
         name=f"annual-{year}-{code}",
         gather=lambda: selectors.annual_summary_data(province, year),
     )
-    return pdf_response(cached.path, *file_names("Báo cáo tổng hợp", str(year), scope_name))
+    return pdf_response(cached, *file_names("Báo cáo tổng hợp", str(year), scope_name))
 
 
 @login_required

@@ -89,8 +89,11 @@ def measure(label: str, gather, template: str, name: str, repeat: int, stamp=Non
 
     def cached():
         if stamp is None:
-            return renderer.cached_pdf(template, gather(), name=name)
-        return renderer.cached_pdf_stamped(template, stamp=stamp(), name=name, gather=gather)
+            result = renderer.cached_pdf(template, gather(), name=name)
+        else:
+            result = renderer.cached_pdf_stamped(template, stamp=stamp(), name=name, gather=gather)
+        result.file.close()
+        return result
 
     cached()
     hits = [timed(cached) for _ in range(5)]

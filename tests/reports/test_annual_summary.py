@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from agreements.models import Agreement, AgreementParty, in_force_q
+from agreements.selectors import review_due_status
 from agreements.services import review_update
 from reports import profiles, renderer, selectors
 from tests.reports import pdf as read
@@ -103,6 +104,23 @@ def test_the_national_summary_has_a_row_and_a_bar_per_province_with_border_units
     ]
     assert [bar.label for bar in data.chart.bars] == ["Lạng Sơn", "Thành phố Huế"]
     assert data.coverage.border_communes == 4
+
+
+def test_the_coverage_table_numbers_only_the_provinces_it_lists(world):
+    # Hà Nội (01) has an agreement but no border unit: counted, not in the coverage table.
+    hanoi = AdministrativeUnit.objects.get(code="01")
+    Agreement.objects.create(
+        title="Quy chế phối hợp thử",
+        kind=Agreement.Kind.REGULATION,
+        province=hanoi,
+        status=Agreement.Status.IN_FORCE,
+        valid_from=datetime.date(2025, 1, 1),
+    )
+    data = selectors.annual_summary_data(None, 2025)
+    assert [p.code for p in data.provinces] == ["01", "20", "46"]
+    html = renderer.render_html(TEMPLATE, data)
+    assert '<td class="c">1</td><td>Lạng Sơn</td>' in html
+    assert '<td class="c">2</td><td>Thành phố Huế</td>' in html
 
 
 def test_the_province_chart_follows_an_indicator_across_years(world):
@@ -224,13 +242,12 @@ def test_proposals_raised_as_often_follow_the_documents_order(world, monkeypatch
     "on",
     [datetime.date(2025, 1, 12), datetime.date(2025, 7, 1), END_2025, datetime.date(2030, 12, 31)],
 )
-def test_the_in_force_conditions_agree_across_a_join_and_in_python(world, on):
+def test_the_in_force_condition_reads_the_same_across_a_join(world, on):
     in_force = set(Agreement.objects.in_force(on))
     signed = AgreementParty.objects.filter(in_force_q(on, "agreement__"))
     assert {party.agreement for party in signed.select_related("agreement")} == {
         agreement for agreement in in_force if agreement.parties.exists()
     }
-    assert {a for a in Agreement.objects.all() if selectors._in_force_on(a, on)} == in_force
 
 
 @pytest.mark.parametrize("province_code", ["46", None])
@@ -241,3 +258,19 @@ def test_the_annual_summary_numbers_its_pages_from_page_two(world, province_code
     margins = read.top_margin_texts(pdf)
     assert len(margins) >= 2
     assert margins == ["", *[str(n) for n in range(2, len(margins) + 1)]]
+
+
+@pytest.mark.parametrize("province_code", ["46", None])
+def test_reviews_due_and_held_are_those_the_dashboard_counts(world, province_code):
+    # The summary counts them in one grouped query of its own; the dashboard's selector
+    # is the rule they must agree with.
+    province = AdministrativeUnit.objects.get(code=province_code) if province_code else None
+    agreements = Agreement.objects.filter(province=province) if province else Agreement.objects
+    today = datetime.date(2026, 3, 1)
+    dashboard = review_due_status(agreements.all(), year=2025, today=today)
+    data = selectors.annual_summary_data(province, 2025, today=today)
+    assert (data.reviews_due, data.reviews_held) == (
+        dashboard.due,
+        dashboard.due - dashboard.missing,
+    )
+    assert data.reviews_due > data.reviews_held > 0

@@ -59,13 +59,34 @@ def test_the_preview_is_the_same_document_in_html(client, world):
     assert review_url(world.party_review) in html
 
 
-def test_a_second_download_is_the_cached_file_byte_for_byte(client, world, report_cache):
+def test_a_second_download_is_the_cached_file_byte_for_byte(
+    client, world, report_cache, monkeypatch
+):
+    from reports import renderer
+
     client.force_login(world.hue_user)
     first = download(client, client.get(review_url(world.party_review)))
     files = list(report_cache.iterdir())
+
+    def must_not_render(*args, **kwargs):
+        raise AssertionError("a cache hit must not render the PDF again")
+
+    monkeypatch.setattr(renderer, "html_to_pdf", must_not_render)
     second = download(client, client.get(review_url(world.party_review)))
     assert first == second
     assert list(report_cache.iterdir()) == files
+
+
+def test_a_cached_pdf_being_served_survives_a_newer_render_deleting_it(world):
+    from reports import renderer, selectors
+
+    data = selectors.review_summary_data(world.party_review)
+    renderer.cached_pdf("reports/review_summary.html", data, name="test").file.close()
+    hit = renderer.cached_pdf("reports/review_summary.html", data, name="test")
+    assert hit.hit
+    hit.path.unlink()  # as a render of edited data does with the stale file
+    with hit.file:
+        assert hit.file.read().startswith(b"%PDF-")
 
 
 def test_an_edit_to_an_indicator_invalidates_the_cached_pdf(client, world, report_cache):

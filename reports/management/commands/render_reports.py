@@ -51,7 +51,8 @@ class Command(BaseCommand):
                     gather=lambda province=province: selectors.annual_summary_data(province, year),
                 )
                 _, ascii_name = views.file_names("Báo cáo tổng hợp", str(year), scope_name)
-                shutil.copyfile(cached.path, directory / ascii_name)
+                with cached.file, open(directory / ascii_name, "wb") as out:
+                    shutil.copyfileobj(cached.file, out)
                 written += 1
             except Exception as error:
                 failures.append((code, f"{type(error).__name__}: {error}"))
