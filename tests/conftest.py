@@ -35,3 +35,11 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def files_in_tmp(settings, tmp_path):
+    """Uploads and rendered reports go to the test's own folder, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REPORT_CACHE_DIR = tmp_path / "report-cache"
+    return tmp_path

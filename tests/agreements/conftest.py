@@ -184,3 +184,9 @@ def row_counts(db):
         return (Agreement.objects.count(), AgreementParty.objects.count(), Review.objects.count())
 
     return count
+
+
+@pytest.fixture
+def admin_client(client, users):
+    client.force_login(users.admin)
+    return client

@@ -35,12 +35,6 @@ def form_data(response) -> dict:
     return data
 
 
-@pytest.fixture
-def admin_client(client, users):
-    client.force_login(users.admin)
-    return client
-
-
 def test_an_organization_changed_in_admin_is_recorded_with_the_admin(admin_client, orgs, users):
     url = reverse("admin:units_organization_change", args=[orgs.post_a.pk])
     data = form_data(admin_client.get(url))

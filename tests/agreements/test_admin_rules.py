@@ -2,17 +2,10 @@
 
 import datetime
 
-import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement
 from tests.agreements.test_admin import form_data
-
-
-@pytest.fixture
-def admin_client(client, users):
-    client.force_login(users.admin)
-    return client
 
 
 def test_an_admin_edit_leaving_one_party_is_refused_with_the_rule(admin_client, make_agreement):
@@ -56,6 +49,7 @@ def test_an_admin_edit_clashing_with_another_in_force_agreement_is_refused(
     assert "trùng lặp" in response.content.decode()
     second.refresh_from_db()
     assert second.valid_from == datetime.date(2022, 1, 1)
+    first.refresh_from_db()
     assert first.status == Agreement.Status.IN_FORCE
 
 

@@ -13,10 +13,9 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
 MB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+@pytest.fixture
+def media(settings, files_in_tmp):
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

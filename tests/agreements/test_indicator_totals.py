@@ -41,12 +41,6 @@ def stored_totals() -> dict:
     return {(p, y, code): (total, n) for p, y, code, total, n in rows}
 
 
-@pytest.fixture
-def admin_client(client, users):
-    client.force_login(users.admin)
-    return client
-
-
 def test_a_new_review_adds_its_figures_to_its_province_and_year(make_agreement, make_review, hue):
     agreement = make_agreement()
     make_review(agreement, year=2023, indicator_values={"joint_patrols": 12, "fines": "2.5"})

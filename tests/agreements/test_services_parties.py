@@ -110,7 +110,9 @@ def test_an_agreement_signed_before_the_dissolution_stays_valid(make_agreement, 
     orgs.commune_party.dissolved_on = datetime.date(2025, 7, 1)
     orgs.commune_party.save()
     agreement = make_agreement([orgs.bg_command, orgs.commune_party])
-    assert agreement.signed_on < orgs.commune_party.dissolved_on
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.IN_FORCE
+    assert agreement.parties.filter(organization=orgs.commune_party).exists()
 
 
 def test_without_a_signing_date_the_start_date_is_judged(make_agreement, orgs):

@@ -29,9 +29,8 @@ Kind = Organization.Kind
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def report_cache(settings, tmp_path):
-    settings.REPORT_CACHE_DIR = tmp_path / "report-cache"
+@pytest.fixture
+def report_cache(settings, files_in_tmp):
     return settings.REPORT_CACHE_DIR
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from agreements import services
-from agreements.models import Agreement
+from agreements.models import Agreement, Review
 from agreements.services import AgreementInput, PartyInput
 from units.models import AdministrativeUnit, Level, Organization, User
 from units.roles import DATA_ENTRY, OFFICIAL, roles_sync
@@ -149,3 +149,16 @@ def official_client(client, world):
 def outsider_client(client, world):
     client.force_login(world.outsider)
     return client
+
+
+@pytest.fixture
+def review(world):
+    """An annual review of the world's agreement, recorded by the Huế clerk."""
+    return services.review_create(
+        user=world.staff,
+        agreement=world.agreement,
+        kind=Review.Kind.ANNUAL,
+        year=2025,
+        period_start=world.agreement.valid_from,
+        period_end=world.agreement.valid_from.replace(month=12, day=31),
+    )

@@ -3,16 +3,10 @@
 import html
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.web.conftest import HUE_CODE, LANG_SON_CODE
-
-
-@pytest.fixture(autouse=True)
-def report_cache(settings, tmp_path):
-    settings.REPORT_CACHE_DIR = tmp_path / "report-cache"
 
 
 def annual_links(response) -> list[str]:

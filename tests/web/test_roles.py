@@ -4,18 +4,6 @@ from agreements import services
 from agreements.models import Review
 
 
-@pytest.fixture
-def review(world):
-    return services.review_create(
-        user=world.staff,
-        agreement=world.agreement,
-        kind=Review.Kind.ANNUAL,
-        year=2025,
-        period_start=world.agreement.valid_from,
-        period_end=world.agreement.valid_from.replace(month=12, day=31),
-    )
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",

@@ -5,21 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from agreements import services
-from agreements.models import Review
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def review(world):
-    return services.review_create(
-        user=world.staff,
-        agreement=world.agreement,
-        kind=Review.Kind.ANNUAL,
-        year=2025,
-        period_start=world.agreement.valid_from,
-        period_end=world.agreement.valid_from.replace(month=12, day=31),
-    )
 
 
 @pytest.fixture
