@@ -102,7 +102,9 @@ def test_an_unknown_export_format_is_a_404(staff_client):
 
 @pytest.mark.django_db
 def test_another_provinces_user_exports_none_of_huês_agreements(outsider_client, world):
-    rows = csv_rows(outsider_client.get("/agreements/export.csv"))
+    response = outsider_client.get("/agreements/export.csv")
+    assert response.status_code == 200
+    rows = csv_rows(response)
     assert world.agreement.title not in {row["Tên văn bản"] for row in rows}
 
 

@@ -116,7 +116,14 @@ def test_the_dashboard_lists_agreements_expiring_within_six_months(staff_client,
 
 @pytest.mark.django_db
 def test_a_national_user_sees_every_province_and_the_province_table(client, world):
+    lang_son = regulation(
+        user=world.national_official,
+        parties=[world.ls_command, world.ls_commune_party],
+        title="Quy chế phối hợp ở Lạng Sơn",
+    )
     client.force_login(world.national_official)
     response = client.get("/")
     assert response.context["is_national"] is True
-    assert Agreement.objects.count() == len(titles(client.get("/agreements/")))
+    listed = titles(client.get("/agreements/"))
+    assert {world.agreement.title, lang_son.title} <= set(listed)
+    assert Agreement.objects.count() == len(listed)

@@ -118,8 +118,12 @@ def test_a_party_from_another_province_is_refused_when_posted(staff_client, worl
 @pytest.mark.django_db
 def test_the_list_and_its_exports_hide_other_provinces(outsider_client, world):
     response = outsider_client.get("/agreements/")
+    assert response.status_code == 200
     assert world.agreement.title not in response.content.decode()
-    csv = outsider_client.get("/agreements/export.csv").content.decode("utf-8-sig")
+    export = outsider_client.get("/agreements/export.csv")
+    assert export.status_code == 200
+    csv = export.content.decode("utf-8-sig")
+    assert "Tên văn bản" in csv.splitlines()[0]
     assert world.agreement.title not in csv
 
 
