@@ -129,20 +129,6 @@ class ReviewAttachmentInline(AgreementAttachmentInline):
     fk_name = "review"
 
 
-class SignedYearFilter(admin.SimpleListFilter):
-    title = _("năm ký")
-    parameter_name = "signed_year"
-
-    def lookups(self, request, model_admin):
-        years = Agreement.objects.dates("signed_on", "year", order="DESC")
-        return [(d.year, d.year) for d in years]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(signed_on__year=self.value())
-        return queryset
-
-
 class PeriodFilter(admin.SimpleListFilter):
     title = _("nhiệm kỳ")
     parameter_name = "period"
@@ -178,7 +164,6 @@ class AgreementAdmin(
         "kind",
         "status",
         PeriodFilter,
-        SignedYearFilter,
         "focus_areas",
     ]
     list_select_related = ["province"]

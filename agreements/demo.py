@@ -17,9 +17,9 @@ from agreements.models import Agreement, AgreementParty, FocusArea, LegalDocumen
 from agreements.services import AgreementInput, PartyInput
 from units.models import AdministrativeUnit, Level, Organization, User
 from units.roles import DATA_ENTRY, OFFICIAL, roles_sync
+from units.services import REFORM_DATE
 
 D = datetime.date
-REFORM = D(2025, 7, 1)
 Kind = Organization.Kind
 Role = AgreementParty.Role
 
@@ -145,7 +145,7 @@ class DemoLoader:
         tuyen_quang = AdministrativeUnit.objects.get(code="08", valid_until__isnull=True)
         ha_giang, _ = AdministrativeUnit.objects.get_or_create(
             code="02",
-            valid_until=REFORM,
+            valid_until=REFORM_DATE,
             defaults={"name": "Hà Giang", "type": AdministrativeUnit.Type.PROVINCE},
         )
         ha_giang.successors.set([tuyen_quang])
@@ -153,7 +153,7 @@ class DemoLoader:
         for code, name, post in HA_GIANG_DISTRICTS:
             district, _ = AdministrativeUnit.objects.get_or_create(
                 code=code,
-                valid_until=REFORM,
+                valid_until=REFORM_DATE,
                 defaults={
                     "name": name,
                     "type": AdministrativeUnit.Type.DISTRICT,
@@ -549,30 +549,28 @@ class DemoLoader:
             services.organization_dissolve(
                 organization=self.orgs[f"HU-{code}"],
                 user=self.admin,
-                on=REFORM,
+                on=REFORM_DATE,
                 successor=tuyen_quang_tu,
                 terminate_agreements=True,
             )
         services.organization_dissolve(
             organization=self.orgs["TU-02"],
             user=self.admin,
-            on=REFORM,
+            on=REFORM_DATE,
             successor=tuyen_quang_tu,
             terminate_agreements=True,
         )
         services.organization_dissolve(
             organization=self.orgs["DU-BDBP-02"],
             user=self.admin,
-            on=REFORM,
+            on=REFORM_DATE,
             successor=self.orgs["DU-BCH-08"],
             terminate_agreements=True,
         )
 
-        post_names = {}
         for code, (short, posts, _uncovered) in PROVINCES.items():
             place = "Huế" if code == "46" else short
             for index, (name, _kind, communes) in enumerate(posts, start=1):
-                post_names[(code, name)] = index
                 if (code, index) == POST_WITHOUT_AGREEMENT:
                     continue
                 party_code = f"DU-DBP-{code}-{index:02d}"

@@ -7,6 +7,7 @@ queryset the FilterSet receives is already restricted by `units.scoping.restrict
 import django_filters
 from django import forms
 from django.utils.html import format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agreements import selectors
@@ -68,6 +69,20 @@ class YearFilter(django_filters.NumberFilter):
     field_class = YearField
 
 
+class SortFilter(django_filters.OrderingFilter):
+    """Sort choices in the page's language, descending ones included.
+
+    django-filter has no Vietnamese catalogue, and it formats "%s (descending)" once,
+    at import, in whatever language is active then: here both stay lazy.
+    """
+
+    def __init__(self, *, fields, field_labels, **kwargs):
+        labels = dict(field_labels)
+        for field, param in fields:
+            labels[f"-{param}"] = format_lazy(_("{} (giảm dần)"), field_labels[field])
+        super().__init__(fields=fields, field_labels=labels, **kwargs)
+
+
 class AgreementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
     province = django_filters.ModelChoiceFilter(
@@ -125,9 +140,19 @@ class AgreementFilter(django_filters.FilterSet):
         min_value=1,
         max_value=120,
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sắp xếp"),
         widget=OptionListSelect,
+        field_labels={
+            "number": _("Số, ký hiệu"),
+            "title": _("Tên văn bản"),
+            "kind": _("Loại"),
+            "status": _("Trạng thái"),
+            "province__name": _("Tỉnh, thành phố"),
+            "signed_on": _("Ngày ký"),
+            "valid_from": _("Ngày có hiệu lực"),
+            "valid_until": _("Ngày hết hiệu lực"),
+        },
         fields=(
             ("number", "number"),
             ("title", "title"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from units.models import AdministrativeUnit, FoldedNameMixin, Organization
+from units.models import AdministrativeUnit, FoldedNameMixin, Organization, ScopedQuerySet
 from units.text import nfc
 
 
@@ -76,12 +76,7 @@ def in_force_q(on: datetime.date, prefix: str = "") -> Q:
     "agreement__"): as `agreement__in=Agreement.objects.in_force(...)` SQLite picks a
     plan 25 times slower on 20,000 agreements.
     """
-    return (
-        ~Q(**{f"{prefix}status": Agreement.Status.DRAFT})
-        & Q(**{f"{prefix}valid_from__lte": on})
-        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": on}))
-        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on}))
-    )
+    return in_force_during_q(on, on, prefix)
 
 
 def in_force_during_q(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
@@ -94,12 +89,7 @@ def in_force_during_q(start: datetime.date, end: datetime.date, prefix: str = ""
     )
 
 
-class AgreementQuerySet(models.QuerySet):
-    def restrict(self, user):
-        from units.scoping import restrict
-
-        return restrict(self, user)
-
+class AgreementQuerySet(ScopedQuerySet):
     def in_force(self, on: datetime.date | None = None):
         """In force on a day (in_force_q); today by default."""
         return self.filter(in_force_q(on or timezone.localdate()))
@@ -181,15 +171,25 @@ class Agreement(FoldedNameMixin):
         help_text=_("Để trống với quy chế cấp toàn quốc."),
     )
     parties_key = models.CharField(max_length=400, editable=False, db_index=True, default="")
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa gần nhất"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("thời điểm sửa gần nhất"), auto_now=True)
     history = AGREEMENT_HISTORY
 
     objects = AgreementQuerySet.as_manager()
@@ -326,16 +326,6 @@ class AgreementParty(models.Model):
         return str(self.organization)
 
 
-class ReviewQuerySet(models.QuerySet):
-    def restrict(self, user):
-        from units.scoping import restrict
-
-        return restrict(self, user)
-
-    def annual(self):
-        return self.filter(kind=Review.Kind.ANNUAL)
-
-
 class Review(models.Model):
     """A review conference (sơ kết, tổng kết) of an agreement and its report."""
 
@@ -371,9 +361,14 @@ class Review(models.Model):
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
     report_number = models.CharField(
         _("số báo cáo"), max_length=20, blank=True, help_text=_("Chỉ phần số, ví dụ 15.")
     )
@@ -398,18 +393,28 @@ class Review(models.Model):
         _("ký thay"), default=False, help_text=_("Cấp phó ký thay cấp trưởng (KT.).")
     )
     recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi nơi nhận một dòng."))
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa gần nhất"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("thời điểm sửa gần nhất"), auto_now=True)
     history = HistoricalRecords()
 
-    objects = ReviewQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     SCOPE_FIELD = "agreement__province"
 
     class Meta:
@@ -452,12 +457,21 @@ class Review(models.Model):
 class ReviewFocusResult(models.Model):
     """The results a review reports for one focus area."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="focus_results")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(
+        Review,
+        verbose_name=_("báo cáo sơ kết, tổng kết"),
+        on_delete=models.CASCADE,
+        related_name="focus_results",
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name=_("nội dung trọng tâm"), on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("kết quả"))
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("kết quả theo nội dung trọng tâm")
+        verbose_name_plural = _("kết quả theo nội dung trọng tâm")
         ordering = ["focus_area__order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["review", "focus_area"], name="focus_result_once"),
@@ -468,7 +482,12 @@ class ReviewFocusResult(models.Model):
 
 
 class IndicatorValue(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="indicator_values")
+    review = models.ForeignKey(
+        Review,
+        verbose_name=_("báo cáo sơ kết, tổng kết"),
+        on_delete=models.CASCADE,
+        related_name="indicator_values",
+    )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="values"
     )
@@ -510,12 +529,19 @@ class IndicatorTotal(models.Model):
     """
 
     province = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        AdministrativeUnit,
+        verbose_name=_("tỉnh, thành phố"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    year = models.PositiveSmallIntegerField()
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    figures = models.IntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="+"
+    )
+    total = models.DecimalField(_("tổng"), max_digits=18, decimal_places=2, default=0)
+    figures = models.IntegerField(_("số giá trị"), default=0)
 
     class Meta:
         verbose_name = _("tổng chỉ tiêu theo năm")
@@ -542,34 +568,42 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class AttachmentQuerySet(models.QuerySet):
-    def restrict(self, user):
-        from units.scoping import restrict
-
-        return restrict(self, user)
-
-
 class Attachment(models.Model):
     """The signed scan of an agreement or the minutes of a review, checked by content."""
 
     agreement = models.ForeignKey(
-        Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+        Agreement,
+        verbose_name=_("văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
     )
     review = models.ForeignKey(
-        Review, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+        Review,
+        verbose_name=_("báo cáo sơ kết, tổng kết"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
     )
     file = models.FileField(_("tệp"), upload_to=attachment_path)
     original_name = models.CharField(_("tên tệp"), max_length=255)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(_("loại tệp"), max_length=50)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
     description = models.CharField(_("mô tả"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
 
-    objects = AttachmentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     # Through the record it belongs to, so moving an agreement moves its files too.
     SCOPE_FIELD = ("agreement__province", "review__agreement__province")
 

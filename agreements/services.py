@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Value, When
 from django.utils import timezone
@@ -854,7 +853,8 @@ def attachment_add(
         description=description,
         uploaded_by=user,
     )
-    attachment.file.save(sha256, ContentFile(uploaded_file.read()), save=False)
+    # Streamed to storage chunk by chunk, never read whole into memory.
+    attachment.file.save(sha256, uploaded_file, save=False)
     attachment.full_clean()
     attachment.save()
     return attachment

@@ -15,6 +15,8 @@ class OrganizationAutocomplete(forms.Select):
         attrs = {
             "data-autocomplete": reverse_lazy("units:organization_autocomplete"),
             "data-empty-text": _("Không tìm thấy tổ chức nào."),
+            # Read aloud when results arrive; {count} is filled in by the script.
+            "data-count-text": _("{count} tổ chức tìm thấy."),
             "data-placeholder": _("Gõ tên tổ chức…"),
             **(attrs or {}),
         }

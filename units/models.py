@@ -23,7 +23,9 @@ class FoldedNameMixin(models.Model):
     writers call `refresh_search_text()` themselves.
     """
 
-    search_text = models.CharField(max_length=600, editable=False, db_index=True, default="")
+    search_text = models.CharField(
+        _("chuỗi tìm kiếm"), max_length=600, editable=False, db_index=True, default=""
+    )
 
     class Meta:
         abstract = True
@@ -143,14 +145,6 @@ class AdministrativeUnit(FoldedNameMixin):
     def is_commune(self) -> bool:
         return self.type in self.COMMUNE_TYPES
 
-    @property
-    def level(self) -> str:
-        if self.is_province:
-            return Level.PROVINCE
-        if self.type in self.DISTRICT_TYPES:
-            return Level.DISTRICT
-        return Level.COMMUNE
-
     def province(self) -> "AdministrativeUnit | None":
         """The province this unit lies in (itself for a province); walks parents."""
         unit = self
@@ -170,21 +164,22 @@ class AdministrativeUnit(FoldedNameMixin):
         return province
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def active(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=on))
-
-    def border_guard(self):
-        return self.filter(kind__in=Organization.BORDER_GUARD_KINDS)
-
-    def border_posts(self):
-        return self.filter(kind__in=Organization.BORDER_POST_KINDS)
+class ScopedQuerySet(models.QuerySet):
+    """A queryset of a model with a SCOPE_FIELD: `.restrict(user)` is units.scoping.restrict."""
 
     def restrict(self, user):
         from units.scoping import restrict
 
         return restrict(self, user)
+
+
+class OrganizationQuerySet(ScopedQuerySet):
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=on))
+
+    def border_posts(self):
+        return self.filter(kind__in=Organization.BORDER_POST_KINDS)
 
 
 class Organization(FoldedNameMixin):
@@ -280,7 +275,7 @@ class Organization(FoldedNameMixin):
         on_delete=models.SET_NULL,
         related_name="predecessors",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("thời điểm sửa gần nhất"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[covered_communes])
 
     objects = OrganizationQuerySet.as_manager()
@@ -326,10 +321,6 @@ class Organization(FoldedNameMixin):
     @property
     def is_local(self) -> bool:
         return self.kind in self.LOCAL_KINDS
-
-    @property
-    def is_party_committee(self) -> bool:
-        return self.kind in self.PARTY_COMMITTEE_KINDS
 
     def is_dissolved(self, on=None) -> bool:
         on = on or timezone.localdate()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from units.models import Level
@@ -21,10 +20,6 @@ class Scope:
 
     everything: bool
     province_id: int | None = None
-
-    @property
-    def is_national(self) -> bool:
-        return self.everything
 
 
 NOTHING = Scope(everything=False)
@@ -80,9 +75,3 @@ def get_scoped_or_404(queryset_or_model, user, **lookup) -> Model:
         else queryset_or_model
     )
     return get_object_or_404(restrict(queryset, user), **lookup)
-
-
-def ensure_in_scope(obj: Model, user) -> None:
-    """Raise 404 when `obj` lies outside the user's scope."""
-    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists():
-        raise Http404

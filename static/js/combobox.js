@@ -18,6 +18,7 @@
     var id = select.id || "combobox-" + counter;
     var listId = id + "-listbox";
     var emptyText = select.dataset.emptyText || "—";
+    var countText = select.dataset.countText || "{count}";
     var chosen = select.options[select.selectedIndex];
     var chosenText = chosen && chosen.value ? chosen.text : "";
 
@@ -130,7 +131,9 @@
         });
         list.appendChild(li);
       });
-      live.textContent = results.length ? results.length + " ✓" : emptyText;
+      live.textContent = results.length
+        ? countText.replace("{count}", results.length)
+        : emptyText;
       open();
     }
 

@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -16,3 +19,32 @@ def test_the_language_switch_turns_pages_english(client):
     response = client.get("/accounts/login/")
     assert response.headers["Content-Language"] == "en"
     assert "Log in" in response.content.decode()
+
+
+def test_every_message_has_its_english_translation():
+    """English is available for every string: no empty or fuzzy entry in its catalogue."""
+    catalogue = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    missing = []
+    for entry in catalogue.read_text(encoding="utf-8").split("\n\n"):
+        lines = [line for line in entry.strip().splitlines() if not line.startswith("#~")]
+        if not any(line.startswith("msgid") for line in lines):
+            continue
+        if any(line.startswith("#,") and "fuzzy" in line for line in lines):
+            missing.append(entry)
+            continue
+        text = "\n".join(lines)
+        msgid = re.search(r'^msgid "(.*)"\n(?:".*"\n)*', text, re.M).group(0)
+        strings = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', text + "\n", re.M)
+        if msgid != 'msgid ""\n' and any(not "".join(re.findall(r'"(.*)"', s)) for s in strings):
+            missing.append(entry)
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_the_sort_choices_speak_the_page_language(client, django_user_model):
+    user = django_user_model.objects.create_superuser("admin", password="x")
+    client.force_login(user)
+    page = client.get("/agreements/").content.decode()
+    assert "Ngày hết hiệu lực (giảm dần)" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/agreements/"})
+    assert "(descending)" in client.get("/agreements/").content.decode()

@@ -13,7 +13,6 @@ from units.models import AdministrativeUnit, Level, Organization, User
 from units.scoping import (
     EVERYTHING,
     NOTHING,
-    ensure_in_scope,
     get_scoped_or_404,
     restrict,
     scope_of,
@@ -167,11 +166,11 @@ def test_another_provinces_object_is_a_404(world, people):
             Review.objects.select_related("agreement"), people.hue, pk=world.ls_review.pk
         )
     with pytest.raises(Http404):
-        ensure_in_scope(world.ls_attachment, people.hue)
+        get_scoped_or_404(Attachment, people.hue, pk=world.ls_attachment.pk)
     assert (
         get_scoped_or_404(Agreement, people.hue, pk=world.hue_agreement.pk) == world.hue_agreement
     )
-    ensure_in_scope(world.hue_attachment, people.hue)
+    assert get_scoped_or_404(Attachment, people.hue, pk=world.hue_attachment.pk)
 
 
 def test_a_national_user_fetches_any_province(world, people):
