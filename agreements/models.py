@@ -104,7 +104,35 @@ class AgreementQuerySet(ScopedQuerySet):
 AGREEMENT_HISTORY = HistoricalRecords(m2m_fields=["focus_areas", "legal_bases"])
 
 
-class Agreement(FoldedNameMixin):
+class EditRecord(models.Model):
+    """Who created and last changed a record, when, and its version for optimistic locking
+    (agreements.services._bump_version)."""
+
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa gần nhất"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("thời điểm sửa gần nhất"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Agreement(FoldedNameMixin, EditRecord):
     """A coordination regulation, twinning agreement or plan, exactly as signed."""
 
     class Kind(models.TextChoices):
@@ -171,25 +199,6 @@ class Agreement(FoldedNameMixin):
         help_text=_("Để trống với quy chế cấp toàn quốc."),
     )
     parties_key = models.CharField(max_length=400, editable=False, db_index=True, default="")
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người sửa gần nhất"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("thời điểm sửa gần nhất"), auto_now=True)
     history = AGREEMENT_HISTORY
 
     objects = AgreementQuerySet.as_manager()
@@ -326,7 +335,7 @@ class AgreementParty(models.Model):
         return str(self.organization)
 
 
-class Review(models.Model):
+class Review(EditRecord):
     """A review conference (sơ kết, tổng kết) of an agreement and its report."""
 
     class Kind(models.TextChoices):
@@ -393,25 +402,6 @@ class Review(models.Model):
         _("ký thay"), default=False, help_text=_("Cấp phó ký thay cấp trưởng (KT.).")
     )
     recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi nơi nhận một dòng."))
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người sửa gần nhất"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("thời điểm sửa gần nhất"), auto_now=True)
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
