@@ -215,14 +215,20 @@ def agreement_export(request, fmt: str):
 
 
 def _status_history(agreement: Agreement) -> list:
-    """The records where the status changed, oldest first, with who changed it."""
-    records = agreement.history.select_related("history_user").order_by("history_date")[:500]
-    changes, previous = [], None
-    for record in records:
-        if record.status != previous:
-            changes.append(record)
-            previous = record.status
-    return changes
+    """The records where the status changed, oldest first, with who changed it.
+
+    Every record's status is read (two narrow columns), then only the changes in full,
+    so a much-edited agreement still shows its latest status change.
+    """
+    changed, previous = [], None
+    for history_id, status in agreement.history.order_by("history_date", "history_id").values_list(
+        "history_id", "status"
+    ):
+        if status != previous:
+            changed.append(history_id)
+            previous = status
+    records = agreement.history.filter(history_id__in=changed).select_related("history_user")
+    return list(records.order_by("history_date", "history_id"))
 
 
 @login_required

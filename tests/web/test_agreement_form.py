@@ -194,3 +194,24 @@ def test_the_page_offers_an_edit_exactly_when_the_service_accepts_one(
     staff_client.post(f"/agreements/{agreement.pk}/edit/", data)
     agreement.refresh_from_db()
     assert (agreement.title == "Sửa lỗi chính tả") is editable
+
+
+@pytest.mark.django_db
+def test_the_status_history_lists_each_change_once_and_the_latest_too(staff_client, world):
+    agreement = world.agreement
+    # 600 edits that leave the status alone, as a much-edited agreement has.
+    latest = agreement.history.latest("history_id")
+    copies = []
+    for _ in range(600):
+        copy = agreement.history.model.objects.get(pk=latest.pk)
+        copy.history_id = None
+        copies.append(copy)
+    agreement.history.model.objects.bulk_create(copies)
+    staff_client.post(
+        f"/agreements/{agreement.pk}/terminate/",
+        {"reason": "mutual", "on": "2026-01-01", "note": ""},
+    )
+    history = staff_client.get(f"/agreements/{agreement.pk}/").context["history"]
+    assert [record.status for record in history][-1] == Agreement.Status.TERMINATED
+    statuses = [record.status for record in history]
+    assert len(statuses) == len(set(statuses))
