@@ -15,6 +15,7 @@ from django.db import transaction
 from agreements import services
 from agreements.models import Agreement, AgreementParty, FocusArea, LegalDocument
 from agreements.services import AgreementInput, PartyInput
+from units import organization_services
 from units.models import AdministrativeUnit, Level, Organization, User
 from units.roles import DATA_ENTRY, OFFICIAL, roles_sync
 from units.services import REFORM_DATE
@@ -129,15 +130,25 @@ class DemoLoader:
         return AdministrativeUnit.objects.current().get(parent__code=province_code, name=name)
 
     def org(self, code: str, **fields) -> Organization:
+        """Create or update a demo organization through the organization services."""
         covered = fields.pop("covered", None)
-        org = Organization.objects.filter(code=code).first() or Organization(code=code)
+        org = Organization.objects.filter(code=code).first()
+        data = (
+            organization_services.organization_input_from(org)
+            if org is not None
+            else organization_services.OrganizationInput(name="", kind="", level="")
+        )
+        data.code = code
         for key, value in fields.items():
-            setattr(org, key, value)
-        org._history_user = self.admin
-        org.full_clean()
-        org.save()
+            setattr(data, key, value)
         if covered is not None:
-            org.covered_communes.set(covered)
+            data.covered_communes = list(covered)
+        if org is None:
+            org = organization_services.organization_create(user=self.admin, data=data)
+        elif data != organization_services.organization_input_from(org):
+            org = organization_services.organization_update(
+                organization=org, user=self.admin, data=data, expected_version=org.version
+            )
         self.orgs[code] = org
         return org
 
@@ -550,21 +561,24 @@ class DemoLoader:
                 organization=self.orgs[f"HU-{code}"],
                 user=self.admin,
                 on=REFORM_DATE,
-                successor=tuyen_quang_tu,
+                successors=[tuyen_quang_tu],
+                expected_version=self.orgs[f"HU-{code}"].version,
                 terminate_agreements=True,
             )
         services.organization_dissolve(
             organization=self.orgs["TU-02"],
             user=self.admin,
             on=REFORM_DATE,
-            successor=tuyen_quang_tu,
+            successors=[tuyen_quang_tu],
+            expected_version=self.orgs["TU-02"].version,
             terminate_agreements=True,
         )
         services.organization_dissolve(
             organization=self.orgs["DU-BDBP-02"],
             user=self.admin,
             on=REFORM_DATE,
-            successor=self.orgs["DU-BCH-08"],
+            successors=[self.orgs["DU-BCH-08"]],
+            expected_version=self.orgs["DU-BDBP-02"].version,
             terminate_agreements=True,
         )
 

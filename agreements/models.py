@@ -4,12 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from units.models import AdministrativeUnit, FoldedNameMixin, Organization, ScopedQuerySet
 from units.text import nfc
+
+
+def localized(vietnamese: str, english: str) -> str:
+    """A catalogue entry's name in the page's language; Vietnamese when no English is set."""
+    return english if english and get_language() == "en" else vietnamese
 
 
 class FocusArea(models.Model):
@@ -17,7 +22,12 @@ class FocusArea(models.Model):
 
     code = models.SlugField(_("mã"), max_length=50, unique=True)
     name = models.CharField(_("tên"), max_length=300)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    SCOPE_PUBLIC = True
 
     class Meta:
         verbose_name = _("nội dung trọng tâm")
@@ -25,7 +35,7 @@ class FocusArea(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self.name, self.name_en)
 
     def natural_key(self):
         return (self.code,)
@@ -39,6 +49,11 @@ class LegalDocument(models.Model):
     issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     title = models.CharField(_("trích yếu"), max_length=400)
+    title_en = models.CharField(_("trích yếu tiếng Anh"), max_length=400, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    SCOPE_PUBLIC = True
 
     class Meta:
         verbose_name = _("văn bản căn cứ")
@@ -54,9 +69,15 @@ class Indicator(models.Model):
 
     code = models.SlugField(_("mã"), max_length=60, unique=True)
     name = models.CharField(_("tên chỉ tiêu"), max_length=300)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
     unit = models.CharField(_("đơn vị tính"), max_length=60)
+    unit_en = models.CharField(_("đơn vị tính tiếng Anh"), max_length=60, blank=True)
     group = models.CharField(_("nhóm"), max_length=100)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    SCOPE_PUBLIC = True
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -64,7 +85,7 @@ class Indicator(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.unit})"
+        return f"{localized(self.name, self.name_en)} ({localized(self.unit, self.unit_en)})"
 
 
 def in_force_q(on: datetime.date, prefix: str = "") -> Q:
@@ -288,6 +309,13 @@ class Agreement(FoldedNameMixin, EditRecord):
     def is_locked_status(self) -> bool:
         return self.status in LOCKED_STATUSES
 
+    @staticmethod
+    def row_rules(action: str, user) -> Q:
+        """Ended agreements are history, never edited; only drafts may be deleted."""
+        if action == "delete":
+            return Q(status=Agreement.Status.DRAFT)
+        return ~Q(status__in=LOCKED_STATUSES)
+
 
 # An ended agreement's content is history: terminated or superseded, it is never
 # edited again. An expired one may still be corrected (a typo, a missing signatory).
@@ -437,6 +465,13 @@ class Review(EditRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} – {self.agreement.title}"
+
+    @staticmethod
+    def row_rules(action: str, user) -> Q:
+        """An approved review is locked for everyone but admins; only drafts are deleted."""
+        if action == "delete":
+            return Q(status=Review.Status.DRAFT)
+        return Q() if user.is_superuser else Q(status=Review.Status.DRAFT)
 
     @property
     def is_final_document(self) -> bool:

@@ -30,6 +30,7 @@ from agreements.models import (
     ReviewFocusResult,
 )
 from agreements.selectors import Contributions, TotalKey, figure_contributions
+from units import organization_services
 from units.models import AdministrativeUnit, Organization
 
 Status = Agreement.Status
@@ -486,7 +487,8 @@ def organization_dissolve(
     organization: Organization,
     user,
     on: datetime.date,
-    successor: Organization | None = None,
+    expected_version: int,
+    successors: list[Organization] | tuple = (),
     terminate_agreements: bool = False,
     note: str = "",
 ) -> list[Agreement]:
@@ -494,15 +496,13 @@ def organization_dissolve(
 
     Returns the agreements terminated (reason: partner dissolved).
     """
-    if organization.founded_on and on < organization.founded_on:
-        raise ValidationError({"dissolved_on": _("Ngày giải thể không thể trước ngày thành lập.")})
-    if successor is not None and successor.pk == organization.pk:
-        raise ValidationError({"successor": _("Tổ chức không thể tự kế thừa chính mình.")})
-    organization.dissolved_on = on
-    organization.successor = successor
-    organization._history_user = user
-    organization.full_clean()
-    organization.save()
+    organization_services.organization_dissolve(
+        organization=organization,
+        user=user,
+        on=on,
+        successors=successors,
+        expected_version=expected_version,
+    )
     terminated = []
     if terminate_agreements:
         # An agreement that already ran its full term expires; it is not terminated.

@@ -45,11 +45,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "django_tables2",
     "import_export",
     "simple_history",
     "units",
     "agreements",
     "reports",
+    "registry",
 ]
 
 MIDDLEWARE = [

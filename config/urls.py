@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
     path("", include("agreements.urls")),
+    path("", include("registry.urls")),
     path("reports/", include("reports.urls")),
 ]
 

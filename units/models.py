@@ -107,6 +107,9 @@ class AdministrativeUnit(FoldedNameMixin):
 
     objects = AdministrativeUnitQuerySet.as_manager()
 
+    # Reference data: every signed-in user reads every unit (units.scoping.restrict).
+    SCOPE_PUBLIC = True
+
     class Meta:
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
@@ -167,10 +170,10 @@ class AdministrativeUnit(FoldedNameMixin):
 class ScopedQuerySet(models.QuerySet):
     """A queryset of a model with a SCOPE_FIELD: `.restrict(user)` is units.scoping.restrict."""
 
-    def restrict(self, user):
+    def restrict(self, user, action: str = "view"):
         from units.scoping import restrict
 
-        return restrict(self, user)
+        return restrict(self, user, action)
 
 
 class OrganizationQuerySet(ScopedQuerySet):
@@ -267,16 +270,17 @@ class Organization(FoldedNameMixin):
     country = models.CharField(_("quốc gia"), max_length=100, blank=True)
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
-    successor = models.ForeignKey(
+    # A dissolved district committee's work passes to several commune committees.
+    successors = models.ManyToManyField(
         "self",
         verbose_name=_("tổ chức kế thừa"),
-        null=True,
+        symmetrical=False,
         blank=True,
-        on_delete=models.SET_NULL,
         related_name="predecessors",
     )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     updated_at = models.DateTimeField(_("thời điểm sửa gần nhất"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[covered_communes])
+    history = HistoricalRecords(m2m_fields=[covered_communes, successors])
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -300,10 +304,6 @@ class Organization(FoldedNameMixin):
                 condition=~Q(kind="foreign") | ~Q(country=""),
                 name="org_foreign_has_country",
             ),
-            models.CheckConstraint(
-                condition=~Q(successor=models.F("id")),
-                name="org_not_own_successor",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -321,6 +321,13 @@ class Organization(FoldedNameMixin):
     @property
     def is_local(self) -> bool:
         return self.kind in self.LOCAL_KINDS
+
+    @staticmethod
+    def row_rules(action: str, user) -> Q:
+        """Organizations are dissolved, never deleted: their agreements stay as signed."""
+        if action == "delete":
+            return Q(pk__in=[])
+        return Q()
 
     def is_dissolved(self, on=None) -> bool:
         on = on or timezone.localdate()

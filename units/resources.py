@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
 
+from units import organization_services
 from units.models import AdministrativeUnit, Level, Organization
 from units.scoping import restrict, scope_of
 from units.text import fold, nfc
@@ -159,6 +160,20 @@ def parse_choice(value: Any, choices) -> str | None:
         _("“%(value)s” không hợp lệ; chọn một trong: %(allowed)s.")
         % {"value": text, "allowed": allowed}
     )
+
+
+def parse_version(value: Any) -> int | None:
+    """The record's version as exported; blank for a new record."""
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or number != number.to_integral_value() or not 0 < number < 10**9:
+        raise ValidationError(_("Phiên bản “%(value)s” không hợp lệ.") % {"value": text})
+    return int(number)
 
 
 def split_list(value: Any, separators: str = ";\n") -> list[str]:
@@ -785,7 +800,7 @@ class OrganizationLookup:
 
 # Organizations ---------------------------------------------------------------------------
 
-_ORG_LINKS = ("parent", "area", "province", "party_of", "successor")
+_ORG_LINKS = ("parent", "area", "province", "party_of")
 
 
 class OrganizationResource(SpreadsheetResource):
@@ -850,7 +865,19 @@ class OrganizationResource(SpreadsheetResource):
             Column("country", _("Quốc gia"), _("bắt buộc với đối tác nước ngoài"), ""),
             Column("founded_on", _("Ngày thành lập"), _("ngày/tháng/năm"), ""),
             Column("dissolved_on", _("Ngày giải thể"), _("ngày/tháng/năm"), ""),
-            Column("successor", _("Tổ chức kế thừa"), _("mã hoặc tên chính xác"), ""),
+            Column(
+                "successors",
+                _("Tổ chức kế thừa"),
+                _("mã hoặc tên chính xác, cách nhau bởi dấu ;"),
+                "",
+                aliases=("successor",),
+            ),
+            Column(
+                "version",
+                _("Phiên bản"),
+                _("để nguyên như khi xuất tệp; để trống với tổ chức mới"),
+                "",
+            ),
         ]
 
     def get_queryset(self):
@@ -887,8 +914,22 @@ class OrganizationResource(SpreadsheetResource):
         parsed.read(row, "country")
         parsed.read(row, "kind", lambda v: parse_choice(v, Organization.Kind))
         parsed.read(row, "level", lambda v: parse_choice(v, Level))
-        for key in ("parent", "party_of", "successor"):
+        for key in ("parent", "party_of"):
             parsed.read(row, key, self.organizations.get_or_none)
+        parsed.read(
+            row,
+            "successors",
+            lambda v: [self.organizations.get(c) for c in split_list(v, ";\n")],
+        )
+        parsed.read(row, "version", parse_version)
+        if instance.pk is not None and parsed.get("version") is None:
+            parsed.error(
+                "version",
+                _(
+                    "Hãy ghi phiên bản của tổ chức như trong tệp xuất ra (cột “Phiên bản”), "
+                    "để không ghi đè thay đổi mới hơn."
+                ),
+            )
         parsed.read(row, "area", lambda v: self.units.get(v) if cell_text(v) else None)
         parsed.read(
             row,
@@ -916,21 +957,25 @@ class OrganizationResource(SpreadsheetResource):
     def changes(self, parsed: Parsed) -> dict:
         """Attribute values the row sets; a blank kind or level keeps the current one."""
         values = {}
-        for key in ("code", "name", "short_name", "country", "founded_on", "dissolved_on"):
+        for key in ("code", "name", "short_name", "country", "founded_on"):
             if parsed.has(key):
-                values[key] = parsed.get(key) or (
-                    None if key in ("code", "founded_on", "dissolved_on") else ""
-                )
+                values[key] = parsed.get(key) or (None if key in ("code", "founded_on") else "")
         for key in ("kind", "level"):
             if parsed.get(key):
                 values[key] = parsed.get(key)
         for key in _ORG_LINKS:
             if parsed.has(key):
-                values[f"{key}_id"] = parsed.get(key).pk if parsed.get(key) else None
+                values[key] = parsed.get(key)
         return values
 
     def is_unchanged(self, organization, parsed):
         if any(getattr(organization, k) != v for k, v in self.changes(parsed).items()):
+            return False
+        if parsed.has("dissolved_on") and parsed.get("dissolved_on") != organization.dissolved_on:
+            return False
+        if parsed.has("successors") and {o.pk for o in parsed.get("successors")} != set(
+            organization.successors.values_list("pk", flat=True)
+        ):
             return False
         return not parsed.has("covered_communes") or parsed.get(
             "covered_communes"
@@ -951,23 +996,53 @@ class OrganizationResource(SpreadsheetResource):
             )
 
     def write(self, organization, parsed, is_create):
+        """Through the organization services, with the row's version checked."""
+        data = (
+            organization_services.OrganizationInput(name="", kind="", level="")
+            if is_create
+            else organization_services.organization_input_from(organization)
+        )
         for attr, value in self.changes(parsed).items():
-            setattr(organization, attr, value)
-        organization._history_user = self.user
-        organization.full_clean()
-        organization.save()
+            setattr(data, attr, value)
         if parsed.has("covered_communes"):
-            organization.covered_communes.set(parsed.get("covered_communes"))
-            self.covered[organization.pk] = parsed.get("covered_communes")
-        return organization
+            data.covered_communes = list(
+                AdministrativeUnit.objects.filter(pk__in=parsed.get("covered_communes"))
+            )
+        if is_create:
+            saved = organization_services.organization_create(user=self.user, data=data)
+        else:
+            saved = organization_services.organization_update(
+                organization=organization,
+                user=self.user,
+                data=data,
+                expected_version=parsed.get("version"),
+            )
+        dissolved_on = parsed.get("dissolved_on") if parsed.has("dissolved_on") else None
+        if dissolved_on is not None and (
+            dissolved_on != saved.dissolved_on
+            or (
+                parsed.has("successors")
+                and set(parsed.get("successors")) != set(saved.successors.all())
+            )
+        ):
+            organization_services.organization_dissolve(
+                organization=saved,
+                user=self.user,
+                on=dissolved_on,
+                successors=parsed.get("successors") or [],
+                expected_version=saved.version,
+            )
+        if parsed.has("covered_communes"):
+            self.covered[saved.pk] = parsed.get("covered_communes")
+        return saved
 
     def remember(self, saved, row):
         self.organizations.add(saved)
 
     def export_queryset(self, queryset):
-        return queryset.select_related(
-            "parent", "area", "province", "party_of", "successor"
-        ).prefetch_related("covered_communes")
+        return queryset.select_related("parent", "area", "province", "party_of").prefetch_related(
+            "covered_communes", "successors"
+        )
 
     def export_values(self, o):
         def ref(other):
@@ -987,5 +1062,6 @@ class OrganizationResource(SpreadsheetResource):
             "country": o.country,
             "founded_on": date_out(o.founded_on),
             "dissolved_on": date_out(o.dissolved_on),
-            "successor": ref(o.successor),
+            "successors": "; ".join(sorted(ref(s) for s in o.successors.all())),
+            "version": o.version,
         }

@@ -4,11 +4,10 @@ from units import views
 
 app_name = "units"
 urlpatterns = [
-    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
-    path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path(
         "autocomplete/organizations/",
         views.organization_autocomplete,
         name="organization_autocomplete",
     ),
+    path("autocomplete/units/", views.unit_autocomplete, name="unit_autocomplete"),
 ]

@@ -1,0 +1,245 @@
+"""One list, detail, edit, delete, history and export view for every registered type.
+
+Each view fetches through `units.scoping` (out of scope: 404; in scope without the
+right: 403), hands input to the type's form, whose save calls the type's service, and
+redirects; or queries and renders an explicit context.
+"""
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from registry import history
+from registry.base import REGISTRY, ObjectType, get_type
+from registry.forms import add_service_errors
+from units.resources import write_table
+from units.scoping import get_scoped_or_404, has_model_permission, permits, restrict
+
+PAGE_SIZES = (25, 50, 100)
+EXPORT_FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _per_page(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except (TypeError, ValueError):
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def _object(request, object_type: ObjectType, value, action: str = "view"):
+    queryset = object_type.get_detail_queryset()
+    if object_type.lookup != "pk":
+        # A code may have been used by an abolished unit too: the queryset's order
+        # says which one the address means (the current one first).
+        first = restrict(queryset, request.user).filter(**{object_type.lookup: value}).first()
+        if first is None:
+            raise Http404
+        value, queryset = first.pk, queryset.filter(pk=first.pk)
+    return get_scoped_or_404(queryset, request.user, action, pk=value)
+
+
+def _filtered(request, object_type: ObjectType):
+    filterset = object_type.filterset(
+        request.GET or None,
+        queryset=restrict(object_type.queryset(), request.user),
+        request=request,
+    )
+    return filterset, (filterset.qs if filterset.is_bound else filterset.queryset)
+
+
+def _url(object_type: ObjectType, page: str, obj=None) -> str | None:
+    args = [getattr(obj, object_type.lookup)] if obj is not None else []
+    try:
+        return reverse(object_type.url_name(page), args=args)
+    except NoReverseMatch:
+        return None
+
+
+def object_urls(object_type: ObjectType, obj, user) -> dict:
+    """The links a detail page or a row offers this user: only what they may do."""
+    urls = {
+        "detail": _url(object_type, "detail", obj),
+        "history": _url(object_type, "history", obj),
+    }
+    if object_type.edit_url_name and permits(user, "change", obj):
+        urls["edit"] = reverse(object_type.edit_url_name, args=[obj.pk])
+    elif object_type.form is not None and permits(user, "change", obj):
+        urls["edit"] = _url(object_type, "edit", obj)
+    if object_type.delete is not None and permits(user, "delete", obj):
+        urls["delete"] = _url(object_type, "delete", obj)
+    return urls
+
+
+def _create_url(object_type: ObjectType, user) -> str | None:
+    if not has_model_permission(user, object_type.model, "add"):
+        return None
+    if object_type.create_url_name:
+        return reverse(object_type.create_url_name)
+    return _url(object_type, "create") if object_type.form is not None else None
+
+
+@login_required
+@require_GET
+def object_list(request, type_key: str):
+    object_type = get_type(type_key)
+    filterset, queryset = _filtered(request, object_type)
+    table = object_type.table(queryset, request=request)
+    RequestConfig(request, paginate={"per_page": _per_page(request)}).configure(table)
+    context = {
+        "type": object_type,
+        "filter": filterset,
+        "table": table,
+        "page_sizes": PAGE_SIZES,
+        "per_page": _per_page(request),
+        "list_url": _url(object_type, "list"),
+        "export_urls": {fmt: _url(object_type, f"export_{fmt}") for fmt in EXPORT_FORMATS},
+        "create_url": _create_url(object_type, request.user),
+    }
+    return render(request, "registry/list.html", context)
+
+
+@login_required
+@require_GET
+def object_export(request, type_key: str, fmt: str):
+    """The filtered list, every page, in the order shown."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    object_type = get_type(type_key)
+    _filterset, queryset = _filtered(request, object_type)
+    table = object_type.table(queryset, request=request)
+    RequestConfig(request, paginate=False).configure(table)
+    ordered = table.data.data
+    if object_type.export is not None:
+        content, content_type, filename = object_type.export(ordered, fmt)
+    else:
+        rows = iter(table.as_values(exclude_columns=("actions",)))
+        dataset = tablib.Dataset(headers=[str(h) for h in next(rows)])
+        for row in rows:
+            dataset.append(["" if v is None else v for v in row])
+        content = write_table(dataset, fmt)
+        content_type, filename = EXPORT_FORMATS[fmt], f"{type_key}.{fmt}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
+def object_detail(request, type_key: str, value):
+    object_type = get_type(type_key)
+    obj = _object(request, object_type, value)
+    context = {
+        "type": object_type,
+        "object": obj,
+        "urls": object_urls(object_type, obj, request.user),
+        "tab": "detail",
+        "fields": history.field_rows(obj, object_type.detail_fields),
+        "panels": [
+            {"template": panel.template, **panel.context(request, obj)}
+            for panel in object_type.panels
+        ],
+        "extra_actions": object_type.extra_actions(request, obj)
+        if object_type.extra_actions
+        else [],
+    }
+    if object_type.detail_context is not None:
+        context.update(object_type.detail_context(request, obj))
+    return render(request, object_type.detail_template, context)
+
+
+@login_required
+def object_edit(request, type_key: str, value=None):
+    """Create (no value) or change one object through its type's form and service."""
+    object_type = get_type(type_key)
+    if object_type.form is None:
+        raise Http404
+    obj = None
+    if value is not None:
+        obj = _object(request, object_type, value, "change")
+    elif not has_model_permission(request.user, object_type.model, "add"):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = object_type.form(data, files, user=request.user, instance=obj)
+    if data is not None and form.is_valid():
+        try:
+            saved = form.save(user=request.user)
+        except ValidationError as error:
+            add_service_errors(error, form)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect(_url(object_type, "detail", saved))
+    context = {
+        "type": object_type,
+        "object": obj,
+        "form": form,
+        "cancel_url": _url(object_type, "detail", obj) if obj else _url(object_type, "list"),
+    }
+    return render(request, "registry/form.html", context)
+
+
+@login_required
+def object_delete(request, type_key: str, value):
+    """Deleting asks first and shows what will go; only drafts may be deleted."""
+    object_type = get_type(type_key)
+    if object_type.delete is None:
+        raise Http404
+    obj = _object(request, object_type, value, "delete")
+    if request.method == "POST":
+        try:
+            object_type.delete(user=request.user, obj=obj)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(_url(object_type, "detail", obj))
+        messages.success(request, _("Đã xóa."))
+        return redirect(_url(object_type, "list"))
+    context = {
+        "type": object_type,
+        "object": obj,
+        "fields": history.field_rows(obj, object_type.detail_fields),
+        "cancel_url": _url(object_type, "detail", obj),
+    }
+    return render(request, "registry/confirm_delete.html", context)
+
+
+@login_required
+@require_GET
+def object_history(request, type_key: str, value):
+    """Every change of every field: who, when, old → new."""
+    object_type = get_type(type_key)
+    obj = _object(request, object_type, value)
+    page = history.changes_page(obj, request.GET.get("page"))
+    context = {
+        "type": object_type,
+        "object": obj,
+        "urls": object_urls(object_type, obj, request.user),
+        "tab": "history",
+        "page": page,
+        "changes": page.object_list,
+    }
+    return render(request, "registry/history.html", context)
+
+
+@login_required
+@require_GET
+def catalogue_index(request):
+    """The catalogues every page draws on: focus areas, legal documents, indicators."""
+    catalogues = [
+        {"label": t.label_plural, "url": _url(t, "list")}
+        for t in REGISTRY.values()
+        if t.prefix.startswith("catalogue/")
+    ]
+    return render(request, "registry/catalogue.html", {"catalogues": catalogues})
