@@ -6,16 +6,24 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements import catalogue_services
 from agreements.filters import AgreementFilter
-from agreements.models import Agreement, FocusArea, Indicator, LegalDocument, Review
+from agreements.models import (
+    Agreement,
+    FocusArea,
+    Indicator,
+    LegalDocument,
+    Review,
+    localized,
+)
 from registry.base import ObjectType, Panel, get_type, register
 from registry.forms import ServiceForm
 from units.objects import SearchFilterSet, SortedTable, current_provinces, link
-from units.scoping import restrict
+from units.scoping import permits, restrict
 
 AGREEMENTS_SHOWN = 50
 
@@ -184,9 +192,11 @@ def catalogue_table(model, field_names: tuple[str, ...], link_field: str, key: s
         name: tables.Column(verbose_name=model._meta.get_field(name).verbose_name)
         for name in field_names
     }
-    attrs[f"render_{link_field}"] = lambda self, value, record: link(
-        value, record, f"registry:{key}_detail"
-    )
+    def render_link(self, value, record):
+        english = getattr(record, f"{link_field}_en", "")
+        return link(localized(value, english), record, f"registry:{key}_detail")
+
+    attrs[f"render_{link_field}"] = render_link
     attrs["Meta"] = type("Meta", (SortedTable.Meta,), {"model": model, "fields": field_names})
     return type(f"{model.__name__}Table", (SortedTable,), attrs)
 
@@ -271,6 +281,14 @@ def _unit_agreements(request, unit) -> dict:
     }
 
 
+def _organization_actions(request, organization) -> list[dict]:
+    if organization.dissolved_on is None and permits(request.user, "change", organization):
+        url = reverse("agreements:organization_dissolve", args=[organization.pk])
+        return [{"url": url, "label": _("Giải thể…")}]
+    return []
+
+
+get_type("organizations").extra_actions = _organization_actions
 get_type("organizations").add_panel(
     Panel(template="agreements/_agreements_panel.html", context=_organization_agreements)
 )

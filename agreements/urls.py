@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from agreements import views
+from agreements import organization_views, views
 
 app_name = "agreements"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/approve/", views.review_approve, name="review_approve"),
     path("import/", include("agreements.import_urls")),
+    path(
+        "organizations/<int:pk>/dissolve/",
+        organization_views.organization_dissolve,
+        name="organization_dissolve",
+    ),
 ]

@@ -87,9 +87,9 @@ def _validate(data: OrganizationInput, organization: Organization | None) -> Non
             _("Chỉ đảng ủy, cấp ủy mới ghi “đảng ủy của” một cơ quan.")
         )
     if data.covered_communes:
-        if data.kind not in Organization.BORDER_POST_KINDS:
+        if data.kind not in Organization.BORDER_GUARD_UNIT_KINDS:
             errors.setdefault("covered_communes", []).append(
-                _("Chỉ đồn biên phòng mới có xã, phường phụ trách.")
+                _("Chỉ đơn vị Bộ đội Biên phòng (đồn, ban chỉ huy) mới có xã, phường phụ trách.")
             )
         elif any(not unit.is_commune for unit in data.covered_communes):
             errors.setdefault("covered_communes", []).append(

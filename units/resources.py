@@ -922,14 +922,6 @@ class OrganizationResource(SpreadsheetResource):
             lambda v: [self.organizations.get(c) for c in split_list(v, ";\n")],
         )
         parsed.read(row, "version", parse_version)
-        if instance.pk is not None and parsed.get("version") is None:
-            parsed.error(
-                "version",
-                _(
-                    "Hãy ghi phiên bản của tổ chức như trong tệp xuất ra (cột “Phiên bản”), "
-                    "để không ghi đè thay đổi mới hơn."
-                ),
-            )
         parsed.read(row, "area", lambda v: self.units.get(v) if cell_text(v) else None)
         parsed.read(
             row,
@@ -1010,6 +1002,15 @@ class OrganizationResource(SpreadsheetResource):
             )
         if is_create:
             saved = organization_services.organization_create(user=self.user, data=data)
+        elif parsed.get("version") is None:
+            raise ValidationError(
+                {
+                    "version": _(
+                        "Hãy ghi phiên bản của tổ chức như trong tệp xuất ra (cột “Phiên bản”), "
+                        "để không ghi đè thay đổi mới hơn."
+                    )
+                }
+            )
         else:
             saved = organization_services.organization_update(
                 organization=organization,

@@ -35,21 +35,19 @@ def form_data(response) -> dict:
     return data
 
 
-def test_an_organization_changed_in_admin_is_recorded_with_the_admin(admin_client, orgs, users):
+def test_organizations_and_units_are_read_only_in_admin(admin_client, orgs):
+    """One write path: the web pages and the import end in the services; admin reads."""
     url = reverse("admin:units_organization_change", args=[orgs.post_a.pk])
-    data = form_data(admin_client.get(url))
-    data["short_name"] = "Đồn Hồng Vân"
-    response = admin_client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert admin_client.get(url).status_code == 200
+    data = {"name": "Sửa trong quản trị", "kind": "border_post", "level": "commune"}
+    assert admin_client.post(url, data).status_code == 403
     orgs.post_a.refresh_from_db()
-    assert orgs.post_a.short_name == "Đồn Hồng Vân"
-    assert orgs.post_a.covered_communes.count() == 2
-    latest = orgs.post_a.history.latest("history_id")
-    assert (latest.history_type, latest.history_user, latest.short_name) == (
-        "~",
-        users.admin,
-        "Đồn Hồng Vân",
-    )
+    assert orgs.post_a.name != "Sửa trong quản trị"
+    assert admin_client.get(reverse("admin:units_organization_add")).status_code == 403
+    delete = reverse("admin:units_organization_delete", args=[orgs.post_a.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    unit = reverse("admin:units_administrativeunit_change", args=[orgs.post_a.province_id])
+    assert admin_client.post(unit, {"name": "x"}).status_code == 403
 
 
 def test_an_agreement_changed_in_admin_records_it_and_its_parties(

@@ -91,6 +91,7 @@ def test_dissolving_an_organization_is_recorded_with_the_user(make_agreement, or
     agreement = make_agreement([orgs.bg_command, orgs.commune_party])
     organization_dissolve(
         organization=orgs.commune_party,
+        expected_version=orgs.commune_party.version,
         user=users.hue_clerk,
         on=datetime.date(2025, 7, 1),
         terminate_agreements=True,

@@ -13,9 +13,7 @@ from .test_import_agreements import HEADERS, regulation
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "model", ["agreements_agreement", "agreements_review", "units_organization"]
-)
+@pytest.mark.parametrize("model", ["agreements_agreement", "agreements_review"])
 def test_the_changelists_offer_import_and_export(client, users, model):
     client.force_login(users.admin)
 

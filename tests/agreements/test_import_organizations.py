@@ -5,6 +5,7 @@ import datetime
 import pytest
 import tablib
 
+from units import organization_services
 from units.models import Organization
 from units.resources import OrganizationResource, run_import, write_table
 
@@ -100,8 +101,14 @@ def test_an_export_imports_back_unchanged(orgs, users, fmt):
 
 @pytest.mark.django_db
 def test_a_changed_row_updates_the_organization_and_its_covered_communes(orgs, users, hue_communes):
-    headers = ["Mã", "Tên", "Xã, phường phụ trách (mã)", "Ngày giải thể"]
-    row = ["BCH-BDBP-HUE", "Ban Chỉ huy BĐBP thành phố Huế", hue_communes[3].code, "01/07/2025"]
+    headers = ["Mã", "Tên", "Xã, phường phụ trách (mã)", "Ngày giải thể", "Phiên bản"]
+    row = [
+        "BCH-BDBP-HUE",
+        "Ban Chỉ huy BĐBP thành phố Huế",
+        hue_communes[3].code,
+        "01/07/2025",
+        orgs.bg_command.version,
+    ]
 
     outcome = do_import(spreadsheet([row], headers=headers), users.hue_clerk)
 
@@ -111,3 +118,37 @@ def test_a_changed_row_updates_the_organization_and_its_covered_communes(orgs, u
     assert orgs.bg_command.dissolved_on == datetime.date(2025, 7, 1)
     assert list(orgs.bg_command.covered_communes.all()) == [hue_communes[3]]
     assert orgs.bg_command.history.latest().history_user == users.hue_clerk
+
+
+@pytest.mark.django_db
+def test_a_row_without_the_version_does_not_change_an_existing_organization(orgs, users):
+    headers = ["Mã", "Tên"]
+    outcome = do_import(spreadsheet([["BCH-BDBP-HUE", "Tên mới"]], headers=headers), users.hue_clerk)
+    assert [p.row for p in outcome.problems] == [2]
+    assert "Phiên bản" in outcome.problems[0].messages[0]
+    orgs.bg_command.refresh_from_db()
+    assert orgs.bg_command.name != "Tên mới"
+
+
+@pytest.mark.django_db
+def test_a_stale_spreadsheet_row_is_refused_with_its_row_number(orgs, users):
+    exported = orgs.bg_command.version
+    organization_services.organization_update(
+        organization=orgs.bg_command,
+        user=users.hue_clerk,
+        data=organization_services.OrganizationInput(
+            **{
+                **organization_services.organization_input_from(orgs.bg_command).__dict__,
+                "short_name": "sửa trên web",
+            }
+        ),
+        expected_version=exported,
+    )
+    headers = ["Mã", "Tên", "Phiên bản"]
+    rows = [["BCH-BDBP-HUE", "Tên từ tệp cũ", exported]]
+    outcome = do_import(spreadsheet(rows, headers=headers), users.hue_clerk)
+    assert [p.row for p in outcome.problems] == [2]
+    assert "người khác sửa" in outcome.problems[0].messages[0]
+    orgs.bg_command.refresh_from_db()
+    assert (orgs.bg_command.name, orgs.bg_command.short_name)[1] == "sửa trên web"
+    assert orgs.bg_command.name != "Tên từ tệp cũ"

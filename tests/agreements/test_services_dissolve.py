@@ -22,7 +22,8 @@ def agreements(make_agreement, orgs):
 
 def test_dissolving_with_termination_ends_its_agreements_in_force(agreements, orgs, users):
     terminated = organization_dissolve(
-        organization=orgs.commune_party, user=users.hue_clerk, on=REFORM, terminate_agreements=True
+        organization=orgs.commune_party,
+        expected_version=orgs.commune_party.version, user=users.hue_clerk, on=REFORM, terminate_agreements=True
     )
     assert {a.pk for a in terminated} == {
         agreements["with_post"].pk,
@@ -44,7 +45,8 @@ def test_dissolving_with_termination_ends_its_agreements_in_force(agreements, or
 
 def test_dissolving_without_termination_leaves_agreements_alone(agreements, orgs, users):
     terminated = organization_dissolve(
-        organization=orgs.commune_party, user=users.hue_clerk, on=REFORM
+        organization=orgs.commune_party,
+        expected_version=orgs.commune_party.version, user=users.hue_clerk, on=REFORM
     )
     assert terminated == []
     assert set(Agreement.objects.values_list("status", flat=True)) == {"in_force", "draft"}
@@ -55,23 +57,25 @@ def test_dissolving_without_termination_leaves_agreements_alone(agreements, orgs
 def test_the_successor_is_recorded(orgs, users):
     organization_dissolve(
         organization=orgs.commune_party,
+        expected_version=orgs.commune_party.version,
         user=users.hue_clerk,
         on=REFORM,
-        successor=orgs.city_party,
+        successors=[orgs.city_party],
     )
     orgs.commune_party.refresh_from_db()
-    assert orgs.commune_party.successor == orgs.city_party
+    assert list(orgs.commune_party.successors.all()) == [orgs.city_party]
 
 
 def test_an_organization_cannot_succeed_itself(orgs, users):
     with pytest.raises(ValidationError) as exc:
         organization_dissolve(
             organization=orgs.commune_party,
+            expected_version=orgs.commune_party.version,
             user=users.hue_clerk,
             on=REFORM,
-            successor=orgs.commune_party,
+            successors=[orgs.commune_party],
         )
-    assert exc.value.message_dict["successor"] == ["Tổ chức không thể tự kế thừa chính mình."]
+    assert exc.value.message_dict["successors"] == ["Tổ chức không thể tự kế thừa chính mình."]
     orgs.commune_party.refresh_from_db()
     assert orgs.commune_party.dissolved_on is None
 
@@ -82,6 +86,7 @@ def test_it_refuses_a_dissolution_before_the_founding(agreements, orgs, users):
     with pytest.raises(ValidationError) as exc:
         organization_dissolve(
             organization=orgs.commune_party,
+            expected_version=orgs.commune_party.version,
             user=users.hue_clerk,
             on=datetime.date(2019, 1, 1),
             terminate_agreements=True,
@@ -102,7 +107,8 @@ def test_an_agreement_that_starts_after_the_dissolution_ends_on_its_first_day(
         signed_on=datetime.date(2025, 6, 1),
     )
     organization_dissolve(
-        organization=orgs.commune_party, user=users.hue_clerk, on=REFORM, terminate_agreements=True
+        organization=orgs.commune_party,
+        expected_version=orgs.commune_party.version, user=users.hue_clerk, on=REFORM, terminate_agreements=True
     )
     later.refresh_from_db()
     assert later.status == Agreement.Status.TERMINATED
@@ -114,7 +120,8 @@ def test_an_agreement_whose_period_was_already_over_is_not_terminated(make_agree
         [orgs.post_b, orgs.commune_party], valid_until=datetime.date(2024, 12, 31)
     )
     terminated = organization_dissolve(
-        organization=orgs.commune_party, user=users.hue_clerk, on=REFORM, terminate_agreements=True
+        organization=orgs.commune_party,
+        expected_version=orgs.commune_party.version, user=users.hue_clerk, on=REFORM, terminate_agreements=True
     )
     assert terminated == []
     ran_its_term.refresh_from_db()

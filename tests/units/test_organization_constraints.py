@@ -43,16 +43,6 @@ def test_a_foreign_counterpart_needs_a_country():
 
 
 @pytest.mark.django_db
-def test_an_organization_cannot_succeed_itself():
-    org = Organization.objects.create(
-        name="Đồn Biên phòng A Lưới", kind=Organization.Kind.BORDER_POST, level=Level.COMMUNE
-    )
-    org.successor = org
-    with pytest.raises(IntegrityError), transaction.atomic():
-        org.save()
-
-
-@pytest.mark.django_db
 def test_full_clean_reports_the_constraint_before_the_database_does():
     from django.core.exceptions import ValidationError
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 
-from agreements.models import Agreement, Attachment, FocusArea, Review
+from agreements.models import Agreement, Attachment, Review, ReviewFocusResult
 from units.models import AdministrativeUnit, Level, Organization, User
 from units.scoping import (
     EVERYTHING,
@@ -183,7 +183,7 @@ def test_a_national_user_fetches_any_province(world, people):
 @pytest.mark.django_db
 def test_a_model_without_a_path_to_its_province_cannot_be_restricted(people):
     # Failing open would show the whole table to every province.
-    with pytest.raises(ImproperlyConfigured, match="FocusArea has no SCOPE_FIELD"):
-        restrict(FocusArea.objects.all(), people.hue)
+    with pytest.raises(ImproperlyConfigured, match="ReviewFocusResult has no SCOPE_FIELD"):
+        restrict(ReviewFocusResult.objects.all(), people.hue)
     with pytest.raises(ImproperlyConfigured):
-        get_scoped_or_404(AdministrativeUnit, people.hue, code="46")
+        get_scoped_or_404(ReviewFocusResult, people.hue, pk=1)

@@ -132,6 +132,6 @@ def test_the_commune_page_lists_only_agreements_in_scope(client, world):
     world.hue_command.area = world.hue
     world.hue_command.save()
     client.force_login(world.staff)
-    assert world.agreement.title in client.get("/units/46/").content.decode()
+    assert world.agreement.title in client.get(f"/units/{world.hue.pk}/").content.decode()
     client.force_login(world.outsider)
-    assert world.agreement.title not in client.get("/units/46/").content.decode()
+    assert world.agreement.title not in client.get(f"/units/{world.hue.pk}/").content.decode()

@@ -1,0 +1,35 @@
+from django.urls import reverse
+
+from agreements.models import FocusArea
+from units.models import AdministrativeUnit
+
+
+def test_units_browse_a_province_to_its_communes_with_codes(client, world):
+    client.force_login(world.outsider)
+    body = client.get(reverse("registry:units_list"), {"province": world.hue.pk}).content.decode()
+    commune = AdministrativeUnit.objects.current().communes().filter(parent=world.hue).first()
+    assert commune.code in body and commune.name in body
+    page = client.get(reverse("registry:units_detail", args=[world.hue.pk])).content.decode()
+    assert commune.name in page
+
+
+def test_a_catalogue_shows_its_english_name_in_english(client, world, superuser):
+    area = FocusArea.objects.first()
+    client.force_login(superuser)
+    response = client.post(
+        reverse("registry:focus_areas_edit", args=[area.pk]),
+        {
+            "code": area.code,
+            "name": area.name,
+            "name_en": "Information exchange",
+            "order": area.order,
+            "version": area.version,
+        },
+    )
+    assert response.status_code == 302
+    client.cookies["django_language"] = "en"
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.get(reverse("registry:focus_areas_list")).content.decode()
+    assert "Information exchange" in body
+    area.refresh_from_db()
+    assert area.version == 2
