@@ -6,11 +6,12 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements import catalogue_services
+from agreements import catalogue_services, selectors, views
 from agreements.filters import AgreementFilter
 from agreements.models import (
     Agreement,
@@ -32,20 +33,37 @@ AGREEMENTS_SHOWN = 50
 
 
 class AgreementTable(SortedTable):
-    number = tables.Column(verbose_name=_("Số, ký hiệu"))
+    number = tables.Column(verbose_name=_("Số, ký hiệu"), attrs={"td": {"class": "nowrap"}})
     title = tables.Column(verbose_name=_("Tên văn bản"))
     kind = tables.Column(verbose_name=_("Loại"))
-    province = tables.Column(verbose_name=_("Tỉnh, thành phố"), order_by="province__name")
-    valid_from = tables.DateColumn(verbose_name=_("Hiệu lực từ"), format="d/m/Y")
-    valid_until = tables.DateColumn(verbose_name=_("Hiệu lực đến"), format="d/m/Y")
+    parties = tables.Column(verbose_name=_("Các bên ký kết"), empty_values=(), orderable=False)
+    province = tables.Column(
+        verbose_name=_("Tỉnh, thành phố"), order_by="province__name", default=_("Toàn quốc")
+    )
+    valid_from = tables.Column(verbose_name=_("Thời hạn"), attrs={"td": {"class": "nowrap"}})
     status = tables.Column(verbose_name=_("Trạng thái"))
 
     class Meta(SortedTable.Meta):
         model = Agreement
-        fields = ("number", "title", "kind", "province", "valid_from", "valid_until", "status")
+        fields = ("number", "title", "kind", "parties", "province", "valid_from", "status")
 
     def render_title(self, value, record):
         return link(value, record, "agreements:detail")
+
+    def render_parties(self, record):
+        return "; ".join(p.organization.name for p in record.parties.all())
+
+    def render_valid_from(self, record):
+        return record.period_label
+
+    def render_status(self, record):
+        return render_to_string(
+            "includes/status.html",
+            {"status": record.status, "label": record.get_status_display()},
+        )
+
+    def value_status(self, record):
+        return record.get_status_display()
 
 
 def _agreement_export(queryset, fmt):
@@ -60,10 +78,19 @@ AGREEMENTS = register(
         model=Agreement,
         table=AgreementTable,
         filterset=AgreementFilter,
-        queryset=lambda: Agreement.objects.select_related("province"),
+        queryset=lambda: selectors.agreement_list(Agreement.objects.all()),
+        detail_queryset=lambda: selectors.agreement_detail(Agreement.objects),
+        detail_template="agreements/agreement_detail.html",
+        detail_context=views.detail_context,
+        list_template="agreements/agreement_list.html",
+        list_context=views.list_context,
+        url_names={
+            "list": "agreements:list",
+            "export": "agreements:export",
+            "detail": "agreements:detail",
+        },
         create_url_name="agreements:create",
         edit_url_name="agreements:edit",
-        detail_fields=("number", "title", "kind", "status"),
         export=_agreement_export,
     )
 )
@@ -192,6 +219,7 @@ def catalogue_table(model, field_names: tuple[str, ...], link_field: str, key: s
         name: tables.Column(verbose_name=model._meta.get_field(name).verbose_name)
         for name in field_names
     }
+
     def render_link(self, value, record):
         english = getattr(record, f"{link_field}_en", "")
         return link(localized(value, english), record, f"registry:{key}_detail")

@@ -1,14 +1,18 @@
 from django.urls import include, path
 
 from agreements import organization_views, views
+from registry import views as registry_views
 
 app_name = "agreements"
+# The list, export and detail are the registry's generic views (agreements/objects.py),
+# mounted here under the names every template and test already uses.
+AGREEMENTS = {"type_key": "agreements"}
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("agreements/", views.agreement_list, name="list"),
-    path("agreements/export.<str:fmt>", views.agreement_export, name="export"),
+    path("agreements/", registry_views.object_list, AGREEMENTS, name="list"),
+    path("agreements/export.<str:fmt>", registry_views.object_export, AGREEMENTS, name="export"),
     path("agreements/new/", views.agreement_create, name="create"),
-    path("agreements/<int:pk>/", views.agreement_detail, name="detail"),
+    path("agreements/<int:pk>/", registry_views.object_detail, AGREEMENTS, name="detail"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="edit"),
     path("agreements/<int:pk>/renew/", views.agreement_renew, name="renew"),
     path("agreements/<int:pk>/terminate/", views.agreement_terminate, name="terminate"),

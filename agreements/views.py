@@ -11,18 +11,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements import selectors, services
-from agreements.filters import AgreementFilter
 from agreements.forms import (
     AgreementForm,
     AttachmentForm,
@@ -34,25 +31,14 @@ from agreements.forms import (
     party_initial,
 )
 from agreements.models import Agreement, Attachment, FocusArea, Indicator, Review
-from agreements.resources import export_agreements
 from reports.views import NATIONAL as NATIONAL_REPORT_SCOPE
 from units.models import AdministrativeUnit
 from units.roles import can_approve, can_edit
 from units.scoping import get_scoped_or_404, scope_of
 
-PAGE_SIZE = 25
 EXPIRING_MONTHS = 6
 EXPIRING_SHOWN = 10
 DASHBOARD_CACHE_SECONDS = 300
-
-LIST_COLUMNS = [
-    ("number", gettext_lazy("Số, ký hiệu")),
-    ("title", gettext_lazy("Tên văn bản")),
-    ("kind", gettext_lazy("Loại")),
-    ("province", gettext_lazy("Tỉnh, thành phố")),
-    ("valid_from", gettext_lazy("Thời hạn")),
-    ("status", gettext_lazy("Trạng thái")),
-]
 
 
 def _require_edit(user) -> None:
@@ -155,60 +141,18 @@ def dashboard(request):
     return render(request, "agreements/dashboard.html", context)
 
 
-# List and exports --------------------------------------------------------------------
+# List and exports: the generic registry views (agreements/objects.py) -----------------
 
 
-def _filtered(request) -> AgreementFilter:
-    return AgreementFilter(
-        request.GET or None,
-        queryset=Agreement.objects.restrict(request.user),
-        request=request,
-    )
-
-
-def _sort_columns(current: str) -> list[dict]:
-    columns = []
-    for key, label in LIST_COLUMNS:
-        if current == key:
-            state, next_sort = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            state, next_sort = "descending", key
-        else:
-            state, next_sort = None, key
-        columns.append({"key": key, "label": label, "sort": next_sort, "state": state})
-    return columns
-
-
-@login_required
-@require_GET
-def agreement_list(request):
-    filterset = _filtered(request)
-    queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    paginator = Paginator(selectors.agreement_list(queryset), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "filter": filterset,
-        "page": page,
-        "agreements": page.object_list,
-        "columns": _sort_columns(request.GET.get("sort", "")),
+def list_context(request, table, filterset) -> dict:
+    """What the agreement list shows beyond the generic list: its rows for the row
+    template, and the import link for those who may import."""
+    return {
+        "agreements": table.page.object_list.data if table.page else [],
+        "page": table.page,
         "can_edit": can_edit(request.user),
         "import_url": reverse("agreements:import_start") if can_edit(request.user) else None,
     }
-    return render(request, "agreements/agreement_list.html", context)
-
-
-@login_required
-@require_GET
-def agreement_export(request, fmt: str):
-    """The current filtered list (every page) in the import's columns: natural keys only."""
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    filterset = _filtered(request)
-    queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    content, content_type, filename = export_agreements(queryset, fmt)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # Detail ------------------------------------------------------------------------------
@@ -231,17 +175,15 @@ def _status_history(agreement: Agreement) -> list:
     return list(records.order_by("history_date", "history_id"))
 
 
-@login_required
-@require_GET
-def agreement_detail(request, pk):
-    agreement = _scoped_agreement(request, pk, selectors.agreement_detail(Agreement.objects))
+def detail_context(request, agreement: Agreement) -> dict:
+    """The agreement page's own blocks, beside the generic detail's tabs and actions."""
     user = request.user
     reviews = list(agreement.reviews.all())
     for review in reviews:
         review.pdf_url = reverse("reports:review_pdf", args=[review.pk])
         review.preview_url = reverse("reports:review_preview", args=[review.pk])
     superseded_by = getattr(agreement, "superseded_by", None)
-    context = {
+    return {
         "agreement": agreement,
         "parties": agreement.parties.all(),
         "reviews": reviews,
@@ -260,7 +202,6 @@ def agreement_detail(request, pk):
         "terminate_form": TerminateForm(),
         "attachment_form": AttachmentForm(),
     }
-    return render(request, "agreements/agreement_detail.html", context)
 
 
 # Create, edit, renew -----------------------------------------------------------------

@@ -49,6 +49,12 @@ class ObjectType:
     export: Callable[[QuerySet, str], tuple[bytes, str, str]] | None = None
     # Links to the type's own pages (hand-written views such as terminate), if any.
     extra_actions: Callable[[Any, Model], list[dict]] | None = None
+    # Pages an app serves at names of its own (the agreements app keeps "agreements:list"
+    # for the generic list it mounts): page -> URL name.
+    url_names: dict[str, str] = field(default_factory=dict)
+    list_template: str = "registry/list.html"
+    # Extra context for the list page: (request, table, filterset) -> dict.
+    list_context: Callable[[Any, Any, Any], dict] | None = None
     # Where the "new" button leads instead of the generic create page, if anywhere.
     create_url_name: str | None = None
     edit_url_name: str | None = None
@@ -67,7 +73,7 @@ class ObjectType:
         return self.model._meta.verbose_name_plural
 
     def url_name(self, page: str) -> str:
-        return f"registry:{self.key}_{page}"
+        return self.url_names.get(page, f"registry:{self.key}_{page}")
 
     def get_detail_queryset(self) -> QuerySet:
         return (self.detail_queryset or self.queryset)()

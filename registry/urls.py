@@ -1,5 +1,5 @@
 """URL patterns for every registered type: /<prefix>/, new/, <id>/, <id>/edit/,
-<id>/delete/, <id>/history/, export.xlsx|csv — the same pattern for every type."""
+<id>/delete/, <id>/history/, export.<xlsx|csv> — the same pattern for every type."""
 
 from django.urls import path
 
@@ -15,23 +15,20 @@ def _patterns():
         prefix = object_type.prefix
         value = "<str:value>" if object_type.lookup != "pk" else "<int:value>"
         kw = {"type_key": key}
-        patterns += [
-            path(f"{prefix}", views.object_list, kw, name=f"{key}_list"),
-            path(
-                f"{prefix}export.xlsx",
-                views.object_export,
-                {**kw, "fmt": "xlsx"},
-                name=f"{key}_export_xlsx",
+        candidates = [
+            ("list", path(f"{prefix}", views.object_list, kw, name=f"{key}_list")),
+            (
+                "export",
+                path(f"{prefix}export.<str:fmt>", views.object_export, kw, name=f"{key}_export"),
             ),
-            path(
-                f"{prefix}export.csv",
-                views.object_export,
-                {**kw, "fmt": "csv"},
-                name=f"{key}_export_csv",
+            ("detail", path(f"{prefix}{value}/", views.object_detail, kw, name=f"{key}_detail")),
+            (
+                "history",
+                path(f"{prefix}{value}/history/", views.object_history, kw, name=f"{key}_history"),
             ),
-            path(f"{prefix}{value}/", views.object_detail, kw, name=f"{key}_detail"),
-            path(f"{prefix}{value}/history/", views.object_history, kw, name=f"{key}_history"),
         ]
+        # A page the type's own app mounts under its own name is not mounted twice.
+        patterns += [p for page, p in candidates if page not in object_type.url_names]
         if object_type.form is not None:
             patterns += [
                 path(f"{prefix}new/", views.object_edit, kw, name=f"{key}_create"),
@@ -42,7 +39,7 @@ def _patterns():
                 path(f"{prefix}{value}/delete/", views.object_delete, kw, name=f"{key}_delete")
             )
     # A fixed path beats a pattern: "new/" must not be read as an object's code.
-    patterns.sort(key=lambda p: "<" in str(p.pattern))
+    patterns.sort(key=lambda p: str(p.pattern).startswith("<") or "/<" in str(p.pattern))
     return patterns
 
 

@@ -9,6 +9,7 @@ import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -28,6 +29,18 @@ EXPORT_FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
+
+
+class LenientPaginator(Paginator):
+    """A page number past the end or not a number shows the last or first page."""
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except PageNotAnInteger:
+            return 1
+        except EmptyPage:
+            return max(self.num_pages, 1)
 
 
 def _per_page(request) -> int:
@@ -59,8 +72,9 @@ def _filtered(request, object_type: ObjectType):
     return filterset, (filterset.qs if filterset.is_bound else filterset.queryset)
 
 
-def _url(object_type: ObjectType, page: str, obj=None) -> str | None:
-    args = [getattr(obj, object_type.lookup)] if obj is not None else []
+def _url(object_type: ObjectType, page: str, obj=None, args=None) -> str | None:
+    if args is None:
+        args = [getattr(obj, object_type.lookup)] if obj is not None else []
     try:
         return reverse(object_type.url_name(page), args=args)
     except NoReverseMatch:
@@ -96,7 +110,14 @@ def object_list(request, type_key: str):
     object_type = get_type(type_key)
     filterset, queryset = _filtered(request, object_type)
     table = object_type.table(queryset, request=request)
-    RequestConfig(request, paginate={"per_page": _per_page(request)}).configure(table)
+    # Sorting from the request; the page size only from the allowed ones, never any
+    # number a URL asks for (django-tables2 would take `per_page` as it stands).
+    RequestConfig(request, paginate=False).configure(table)
+    table.paginate(
+        paginator_class=LenientPaginator,
+        page=request.GET.get("page") or 1,
+        per_page=_per_page(request),
+    )
     context = {
         "type": object_type,
         "filter": filterset,
@@ -104,10 +125,12 @@ def object_list(request, type_key: str):
         "page_sizes": PAGE_SIZES,
         "per_page": _per_page(request),
         "list_url": _url(object_type, "list"),
-        "export_urls": {fmt: _url(object_type, f"export_{fmt}") for fmt in EXPORT_FORMATS},
+        "export_urls": {fmt: _url(object_type, "export", args=[fmt]) for fmt in EXPORT_FORMATS},
         "create_url": _create_url(object_type, request.user),
     }
-    return render(request, "registry/list.html", context)
+    if object_type.list_context is not None:
+        context.update(object_type.list_context(request, table, filterset))
+    return render(request, object_type.list_template, context)
 
 
 @login_required
@@ -137,9 +160,9 @@ def object_export(request, type_key: str, fmt: str):
 
 @login_required
 @require_GET
-def object_detail(request, type_key: str, value):
+def object_detail(request, type_key: str, value=None, pk=None):
     object_type = get_type(type_key)
-    obj = _object(request, object_type, value)
+    obj = _object(request, object_type, pk if value is None else value)
     context = {
         "type": object_type,
         "object": obj,
@@ -160,12 +183,13 @@ def object_detail(request, type_key: str, value):
 
 
 @login_required
-def object_edit(request, type_key: str, value=None):
+def object_edit(request, type_key: str, value=None, pk=None):
     """Create (no value) or change one object through its type's form and service."""
     object_type = get_type(type_key)
     if object_type.form is None:
         raise Http404
     obj = None
+    value = pk if value is None else value
     if value is not None:
         obj = _object(request, object_type, value, "change")
     elif not has_model_permission(request.user, object_type.model, "add"):
@@ -191,12 +215,12 @@ def object_edit(request, type_key: str, value=None):
 
 
 @login_required
-def object_delete(request, type_key: str, value):
+def object_delete(request, type_key: str, value=None, pk=None):
     """Deleting asks first and shows what will go; only drafts may be deleted."""
     object_type = get_type(type_key)
     if object_type.delete is None:
         raise Http404
-    obj = _object(request, object_type, value, "delete")
+    obj = _object(request, object_type, pk if value is None else value, "delete")
     if request.method == "POST":
         try:
             object_type.delete(user=request.user, obj=obj)
@@ -217,10 +241,10 @@ def object_delete(request, type_key: str, value):
 
 @login_required
 @require_GET
-def object_history(request, type_key: str, value):
+def object_history(request, type_key: str, value=None, pk=None):
     """Every change of every field: who, when, old → new."""
     object_type = get_type(type_key)
-    obj = _object(request, object_type, value)
+    obj = _object(request, object_type, pk if value is None else value)
     page = history.changes_page(obj, request.GET.get("page"))
     context = {
         "type": object_type,

@@ -51,5 +51,3 @@ def test_an_admin_edit_clashing_with_another_in_force_agreement_is_refused(
     assert second.valid_from == datetime.date(2022, 1, 1)
     first.refresh_from_db()
     assert first.status == Agreement.Status.IN_FORCE
-
-

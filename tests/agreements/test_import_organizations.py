@@ -123,7 +123,9 @@ def test_a_changed_row_updates_the_organization_and_its_covered_communes(orgs, u
 @pytest.mark.django_db
 def test_a_row_without_the_version_does_not_change_an_existing_organization(orgs, users):
     headers = ["Mã", "Tên"]
-    outcome = do_import(spreadsheet([["BCH-BDBP-HUE", "Tên mới"]], headers=headers), users.hue_clerk)
+    outcome = do_import(
+        spreadsheet([["BCH-BDBP-HUE", "Tên mới"]], headers=headers), users.hue_clerk
+    )
     assert [p.row for p in outcome.problems] == [2]
     assert "Phiên bản" in outcome.problems[0].messages[0]
     orgs.bg_command.refresh_from_db()

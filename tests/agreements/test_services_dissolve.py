@@ -23,7 +23,10 @@ def agreements(make_agreement, orgs):
 def test_dissolving_with_termination_ends_its_agreements_in_force(agreements, orgs, users):
     terminated = organization_dissolve(
         organization=orgs.commune_party,
-        expected_version=orgs.commune_party.version, user=users.hue_clerk, on=REFORM, terminate_agreements=True
+        expected_version=orgs.commune_party.version,
+        user=users.hue_clerk,
+        on=REFORM,
+        terminate_agreements=True,
     )
     assert {a.pk for a in terminated} == {
         agreements["with_post"].pk,
@@ -46,7 +49,9 @@ def test_dissolving_with_termination_ends_its_agreements_in_force(agreements, or
 def test_dissolving_without_termination_leaves_agreements_alone(agreements, orgs, users):
     terminated = organization_dissolve(
         organization=orgs.commune_party,
-        expected_version=orgs.commune_party.version, user=users.hue_clerk, on=REFORM
+        expected_version=orgs.commune_party.version,
+        user=users.hue_clerk,
+        on=REFORM,
     )
     assert terminated == []
     assert set(Agreement.objects.values_list("status", flat=True)) == {"in_force", "draft"}
@@ -108,7 +113,10 @@ def test_an_agreement_that_starts_after_the_dissolution_ends_on_its_first_day(
     )
     organization_dissolve(
         organization=orgs.commune_party,
-        expected_version=orgs.commune_party.version, user=users.hue_clerk, on=REFORM, terminate_agreements=True
+        expected_version=orgs.commune_party.version,
+        user=users.hue_clerk,
+        on=REFORM,
+        terminate_agreements=True,
     )
     later.refresh_from_db()
     assert later.status == Agreement.Status.TERMINATED
@@ -121,7 +129,10 @@ def test_an_agreement_whose_period_was_already_over_is_not_terminated(make_agree
     )
     terminated = organization_dissolve(
         organization=orgs.commune_party,
-        expected_version=orgs.commune_party.version, user=users.hue_clerk, on=REFORM, terminate_agreements=True
+        expected_version=orgs.commune_party.version,
+        user=users.hue_clerk,
+        on=REFORM,
+        terminate_agreements=True,
     )
     assert terminated == []
     ran_its_term.refresh_from_db()

@@ -4,7 +4,8 @@ import pytest
 
 from agreements import services
 from agreements.models import Agreement, Review
-from tests.web.conftest import regulation
+from tests.web.conftest import make_org, regulation
+from units.models import Level, Organization
 
 
 @pytest.fixture
@@ -68,16 +69,24 @@ def test_it_sorts_by_a_column_both_ways(staff_client, world, second):
 
 
 @pytest.mark.django_db
-def test_it_paginates_25_rows_a_page(staff_client, world, monkeypatch):
-    monkeypatch.setattr("agreements.views.PAGE_SIZE", 1)
-    regulation(
-        user=world.staff, parties=[world.hue_post, world.hue_commune_party_2], title="Thứ hai"
-    )
+def test_it_paginates_25_rows_a_page_or_50_when_asked(staff_client, world):
+    for index in range(25):
+        commune = make_org(
+            f"Đảng ủy xã phân trang {index:02d}",
+            Organization.Kind.LOCAL_PARTY_COMMITTEE,
+            Level.COMMUNE,
+            world.hue,
+        )
+        regulation(
+            user=world.staff, parties=[world.hue_post, commune], title=f"Phân trang {index:02d}"
+        )
     first = staff_client.get("/agreements/?sort=title")
-    assert len(first.context["agreements"]) == 1
+    assert len(titles(first)) == 25
     assert "page=2" in first.content.decode()
-    assert titles(first) == [world.agreement.title]
-    assert titles(staff_client.get("/agreements/?sort=title&page=2")) == ["Thứ hai"]
+    assert titles(staff_client.get("/agreements/?sort=title&page=2")) == [world.agreement.title]
+    assert len(titles(staff_client.get("/agreements/?sort=title&per_page=50"))) == 26
+    # Any other size falls back to 25 rather than letting a URL ask for every row.
+    assert len(titles(staff_client.get("/agreements/?sort=title&per_page=100000"))) == 25
 
 
 @pytest.mark.django_db
