@@ -174,6 +174,10 @@ REVIEWS = register(
         table=ReviewTable,
         filterset=ReviewFilter,
         queryset=lambda: Review.objects.select_related("agreement__province"),
+        detail_queryset=views.review_queryset,
+        detail_template="agreements/review_detail.html",
+        detail_context=views.review_detail_context,
+        url_names={"detail": "agreements:review_detail"},
         edit_url_name="agreements:review_edit",
         detail_fields=("agreement", "kind", "year", "held_on", "status"),
     )

@@ -7,6 +7,7 @@ app_name = "agreements"
 # The list, export and detail are the registry's generic views (agreements/objects.py),
 # mounted here under the names every template and test already uses.
 AGREEMENTS = {"type_key": "agreements"}
+REVIEWS = {"type_key": "reviews"}
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("agreements/", registry_views.object_list, AGREEMENTS, name="list"),
@@ -20,7 +21,7 @@ urlpatterns = [
     path("agreements/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("agreements/<int:pk>/reviews/new/", views.review_create, name="review_create"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
-    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/", registry_views.object_detail, REVIEWS, name="review_detail"),
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/approve/", views.review_approve, name="review_approve"),
     path("import/", include("agreements.import_urls")),

@@ -473,15 +473,7 @@ def review_create(request, pk):
 
 
 def _scoped_review(request, pk) -> Review:
-    return get_scoped_or_404(
-        Review.objects.select_related(
-            "agreement", "approved_by", "issuing_organization"
-        ).prefetch_related(
-            "agreement__focus_areas", "indicator_values__indicator", "focus_results__focus_area"
-        ),
-        request.user,
-        pk=pk,
-    )
+    return get_scoped_or_404(review_queryset(), request.user, pk=pk)
 
 
 @login_required
@@ -522,12 +514,18 @@ def review_edit(request, pk):
     return _review_form_page(request, form=form, agreement=agreement, review=review)
 
 
-@login_required
-@require_GET
-def review_detail(request, pk):
-    review = _scoped_review(request, pk)
+def review_queryset():
+    return Review.objects.select_related(
+        "agreement", "approved_by", "issuing_organization"
+    ).prefetch_related(
+        "agreement__focus_areas", "indicator_values__indicator", "focus_results__focus_area"
+    )
+
+
+def review_detail_context(request, review: Review) -> dict:
+    """The review page's own blocks, beside the generic detail's tabs and actions."""
     user = request.user
-    context = {
+    return {
         "review": review,
         "agreement": review.agreement,
         "indicator_values": review.indicator_values.all(),
@@ -547,7 +545,6 @@ def review_detail(request, pk):
         "pdf_url": reverse("reports:review_pdf", args=[review.pk]),
         "preview_url": reverse("reports:review_preview", args=[review.pk]),
     }
-    return render(request, "agreements/review_detail.html", context)
 
 
 @login_required
