@@ -115,6 +115,8 @@ PARTY_PARTS = {
     "_role": (_("vai trò"), ("vai tro", "role")),
     "_signatory": (_("người ký"), ("nguoi ky", "signatory")),
     "_title": (_("chức vụ"), ("chuc vu", "title")),
+    # Written on export so a reader sees who signed; the code (or name) column is the key.
+    "_name": (_("tên tổ chức (chỉ để đọc)"), ("ten to chuc chi de doc", "ten to chuc", "name")),
 }
 
 
@@ -209,23 +211,39 @@ class AgreementResource(SpreadsheetResource):
                 "66/2020/QH14; 33-NQ/TW",
             ),
             Column("summary", _("Tóm tắt"), _("không bắt buộc"), ""),
+            Column(
+                "province_name", _("Tên tỉnh, thành phố (chỉ để đọc)"), _("không cần khi nhập"), ""
+            ),
         ]
 
     def party_columns(self, slots: int) -> list[Column]:
         examples = {
-            1: ("DU-DBP-ALOI", AgreementParty.Role.LEAD.label, "Nguyễn Văn A", "Bí thư Đảng ủy"),
-            2: ("DU-XA-ALOI", AgreementParty.Role.PARTY.label, "Trần Thị B", "Bí thư Đảng ủy"),
+            1: (
+                "DU-DBP-ALOI",
+                AgreementParty.Role.LEAD.label,
+                "Nguyễn Văn A",
+                "Bí thư Đảng ủy",
+                "Đảng ủy Đồn Biên phòng A Lưới",
+            ),
+            2: (
+                "DU-XA-ALOI",
+                AgreementParty.Role.PARTY.label,
+                "Trần Thị B",
+                "Bí thư Đảng ủy",
+                "Đảng ủy xã A Lưới 1",
+            ),
         }
         helps = (
             _("mã hoặc tên chính xác của tổ chức; thêm cột “Bên 4”... nếu cần"),
             _("Chủ trì, Bên ký kết (mặc định), Chứng kiến"),
             _("họ tên người ký"),
             _("chức vụ người ký"),
+            _("không cần khi nhập"),
         )
         columns = []
         for slot in range(1, slots + 1):
             for index, part in enumerate(PARTY_PARTS):
-                example = examples.get(slot, ("", "", "", ""))[index]
+                example = examples.get(slot, ("", "", "", "", ""))[index]
                 columns.append(
                     Column(
                         f"party_{slot}{part}",
@@ -510,9 +528,10 @@ class AgreementResource(SpreadsheetResource):
 
     def export_queryset(self, queryset):
         return (
-            queryset.select_related("province")
-            .prefetch_related("parties__organization", "focus_areas", "legal_bases")
-            .order_by("valid_from", "pk")
+            # The order is the caller's: the list's export keeps the order shown.
+            queryset.select_related("province").prefetch_related(
+                "parties__organization", "focus_areas", "legal_bases"
+            )
         )
 
     def export_columns(self, queryset):
@@ -542,6 +561,7 @@ class AgreementResource(SpreadsheetResource):
             else "",
             "termination_note": a.termination_note,
             "province": a.province.code if a.province else "",
+            "province_name": a.province.name if a.province else "",
             "focus_areas": "; ".join(f.code for f in a.focus_areas.all()),
             "legal_bases": "; ".join(d.number for d in a.legal_bases.all()),
             "summary": a.summary,
@@ -553,6 +573,7 @@ class AgreementResource(SpreadsheetResource):
             values[f"party_{slot}_role"] = party.get_role_display()
             values[f"party_{slot}_signatory"] = party.signatory_name
             values[f"party_{slot}_title"] = party.signatory_title
+            values[f"party_{slot}_name"] = organization.name
         return values
 
 

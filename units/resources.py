@@ -878,6 +878,10 @@ class OrganizationResource(SpreadsheetResource):
                 _("để nguyên như khi xuất tệp; để trống với tổ chức mới"),
                 "",
             ),
+            Column("area_name", _("Tên địa bàn (chỉ để đọc)"), _("không cần khi nhập"), ""),
+            Column(
+                "province_name", _("Tên tỉnh, thành phố (chỉ để đọc)"), _("không cần khi nhập"), ""
+            ),
         ]
 
     def get_queryset(self):
@@ -1065,4 +1069,6 @@ class OrganizationResource(SpreadsheetResource):
             "dissolved_on": date_out(o.dissolved_on),
             "successors": "; ".join(sorted(ref(s) for s in o.successors.all())),
             "version": o.version,
+            "area_name": str(o.area) if o.area else "",
+            "province_name": o.province.name if o.province else "",
         }

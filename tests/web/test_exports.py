@@ -112,3 +112,21 @@ def test_another_provinces_user_exports_none_of_huês_agreements(outsider_client
 def test_the_list_links_its_exports_with_the_current_filters(staff_client, world):
     html = staff_client.get("/agreements/?q=a+luoi&kind=regulation").content.decode()
     assert "/agreements/export.xlsx?q=a+luoi&amp;kind=regulation" in html
+
+
+@pytest.mark.django_db
+def test_the_list_export_keeps_the_order_shown_and_names_the_parties(staff_client, world):
+    regulation(
+        user=world.staff,
+        parties=[world.hue_post, world.hue_commune_party_2],
+        title="A quy chế đứng đầu theo tên",
+    )
+    for sort in ("title", "-title"):
+        content = staff_client.get(f"/agreements/export.csv?sort={sort}").content
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        title_at = rows[0].index("Tên văn bản")
+        titles = [row[title_at] for row in rows[1:]]
+        assert titles == sorted(titles, reverse=sort.startswith("-"))
+    header = rows[0]
+    assert "Bên 1 - tên tổ chức (chỉ để đọc)" in header
+    assert world.hue_command.name in rows[1] + rows[2]
