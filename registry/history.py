@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 HISTORY_PAGE_SIZE = 20
+HISTORY_KINDS = {"+": gettext_lazy("Tạo mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
 # Bookkeeping columns every record changes; showing them would bury the real changes.
 HIDDEN_FIELDS = {"search_text", "updated_at", "updated_by", "version", "parties_key", "id"}
 
@@ -108,7 +110,7 @@ def changes_page(obj, page_number):
     names = _related_names(model, [d for _r, d in deltas if d is not None])
     changes = []
     for record, delta in deltas:
-        entry = Change(record=record, kind=record.get_history_type_display())
+        entry = Change(record=record, kind=str(HISTORY_KINDS.get(record.history_type, "")))
         if delta is not None:
             for change in delta.changes:
                 if change.field in HIDDEN_FIELDS:

@@ -110,8 +110,10 @@ class OrganizationForm(ServiceForm):
         required=False,
         help_text=_("Dùng khi nhập, xuất tệp; để trống thì hệ thống tự đặt."),
     )
-    kind = forms.ChoiceField(label=_("Loại tổ chức"), choices=Organization.Kind.choices)
-    level = forms.ChoiceField(label=_("Cấp"), choices=Level.choices)
+    kind = forms.ChoiceField(
+        label=_("Loại tổ chức"), choices=[("", "—"), *Organization.Kind.choices]
+    )
+    level = forms.ChoiceField(label=_("Cấp"), choices=[("", "—"), *Level.choices])
     province = forms.ModelChoiceField(
         label=_("Tỉnh, thành phố (hiện nay)"),
         queryset=AdministrativeUnit.objects.none(),
@@ -162,6 +164,10 @@ class OrganizationForm(ServiceForm):
         else:
             del self.fields["province"]
             communes = communes.filter(parent_id=scope.province_id)
+            # Central bodies are recorded by national users only.
+            self.fields["level"].choices = [
+                c for c in self.fields["level"].choices if c[0] != Level.CENTRAL
+            ]
         self.fields["covered_communes"].queryset = communes
 
     def initial_from(self, instance) -> dict:
@@ -260,7 +266,12 @@ class UnitFilter(SearchFilterSet):
     type = django_filters.ChoiceFilter(
         label=_("Loại"), choices=AdministrativeUnit.Type.choices, empty_label=_("Tất cả")
     )
-    is_border = django_filters.BooleanFilter(label=_("Biên giới"))
+    is_border = django_filters.ChoiceFilter(
+        label=_("Biên giới"),
+        choices=[("yes", _("Biên giới")), ("no", _("Không phải biên giới"))],
+        empty_label=_("Tất cả"),
+        method="filter_border",
+    )
     current = django_filters.ChoiceFilter(
         label=_("Hiệu lực"),
         choices=[("yes", _("Hiện nay")), ("no", _("Trước sắp xếp (cũ)"))],
@@ -274,6 +285,9 @@ class UnitFilter(SearchFilterSet):
 
     def filter_province(self, queryset, name, value):
         return queryset.filter(Q(pk=value.pk) | Q(parent=value) | Q(parent__parent=value))
+
+    def filter_border(self, queryset, name, value):
+        return queryset.filter(is_border=(value == "yes"))
 
     def filter_current(self, queryset, name, value):
         current = queryset.current()
