@@ -31,6 +31,13 @@ def test_an_unaccented_search_finds_the_agreement(staff_client, world, second):
 
 
 @pytest.mark.django_db
+def test_the_search_finds_a_title_written_with_an_abbreviation(staff_client, world, second):
+    # The title says "Đảng ủy BĐBP Huế"; the user writes the long form.
+    response = staff_client.get("/agreements/?q=bo doi bien phong hue")
+    assert titles(response) == [world.agreement.title]
+
+
+@pytest.mark.django_db
 def test_it_filters_by_kind_status_and_signed_year(staff_client, world, second):
     assert titles(staff_client.get("/agreements/?signed_year=2024")) == [second.title]
     assert titles(staff_client.get("/agreements/?kind=twinning")) == []
