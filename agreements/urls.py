@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from agreements import views
+from agreements import unit_views, views
 
 app_name = "agreements"
 urlpatterns = [
@@ -20,4 +20,7 @@ urlpatterns = [
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/approve/", views.review_approve, name="review_approve"),
     path("import/", include("agreements.import_urls")),
+    # An organization's and a unit's pages list agreements, so they live in this app.
+    path("organizations/<int:pk>/", unit_views.organization_detail, name="organization_detail"),
+    path("units/<str:code>/", unit_views.unit_detail, name="unit_detail"),
 ]

@@ -1,11 +1,5 @@
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -89,7 +83,6 @@ class OrganizationAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin
         "successor",
     ]
     list_per_page = 50
-    actions = ["dissolve_selected"]
 
     def get_readonly_fields(self, request, obj=None):
         # A dissolution goes through the action, which offers to terminate the
@@ -97,73 +90,6 @@ class OrganizationAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin
         if obj is not None and obj.dissolved_on is None:
             return ["dissolved_on", "successor"]
         return []
-
-    @admin.action(description=_("Giải thể các tổ chức đã chọn…"), permissions=["change"])
-    def dissolve_selected(self, request, queryset):
-        """Mark organizations dissolved, offering to terminate their in-force agreements."""
-        from agreements.models import Agreement
-        from agreements.services import organization_dissolve
-
-        data = request.POST if "apply" in request.POST else None
-        form = DissolveForm(data)
-        if form.is_bound and form.is_valid():
-            terminated, failed = 0, 0
-            for organization in queryset:
-                try:
-                    terminated += len(
-                        organization_dissolve(
-                            organization=organization,
-                            user=request.user,
-                            on=form.cleaned_data["dissolved_on"],
-                            successor=form.cleaned_data["successor"],
-                            terminate_agreements=form.cleaned_data["terminate_agreements"],
-                        )
-                    )
-                except ValidationError as exc:
-                    failed += 1
-                    self.message_user(
-                        request, f"{organization}: {'; '.join(exc.messages)}", messages.ERROR
-                    )
-            self.message_user(
-                request,
-                _("Đã ghi nhận giải thể %(n)d tổ chức; chấm dứt %(t)d văn bản đang hiệu lực.")
-                % {"n": queryset.count() - failed, "t": terminated},
-            )
-            return None
-        in_force = dict(
-            Agreement.objects.filter(
-                status=Agreement.Status.IN_FORCE, parties__organization__in=queryset
-            )
-            .values("parties__organization")
-            .annotate(n=Count("id"))
-            .values_list("parties__organization", "n")
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Giải thể tổ chức"),
-            "opts": self.model._meta,
-            "form": form,
-            "rows": [(org, in_force.get(org.pk, 0)) for org in queryset],
-            "queryset": queryset,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/units/organization/dissolve.html", context)
-
-
-class DissolveForm(forms.Form):
-    dissolved_on = forms.DateField(label=_("Ngày giải thể"), widget=AdminDateWidget)
-    successor = forms.ModelChoiceField(
-        label=_("Tổ chức kế thừa"),
-        queryset=Organization.objects.all(),
-        required=False,
-        widget=AutocompleteSelect(Organization._meta.get_field("successor"), admin.site),
-    )
-    terminate_agreements = forms.BooleanField(
-        label=_("Chấm dứt các văn bản đang hiệu lực với lý do “đơn vị ký kết giải thể, sáp nhập”"),
-        required=False,
-        initial=True,
-    )
 
 
 @admin.register(User)
