@@ -5,6 +5,8 @@ import pytest
 from agreements import services
 from agreements.models import Agreement, Review
 from tests.web.conftest import regulation
+from units.models import AdministrativeUnit
+from units.services import border_communes_mark
 
 
 @pytest.fixture
@@ -75,16 +77,23 @@ def test_it_sorts_by_a_column_both_ways(staff_client, world, second):
 
 
 @pytest.mark.django_db
-def test_it_paginates_25_rows_a_page(staff_client, world, monkeypatch):
-    monkeypatch.setattr("agreements.views.PAGE_SIZE", 1)
-    regulation(
-        user=world.staff, parties=[world.hue_post, world.hue_commune_party_2], title="Thứ hai"
-    )
+def test_it_paginates_25_rows_a_page(staff_client, world):
+    # One agreement each year between the same parties, so none overlaps another.
+    for year in range(2000, 2025):
+        regulation(
+            user=world.staff,
+            parties=[world.hue_post, world.hue_commune_party_2],
+            title=f"Quy chế năm {year}",
+            valid_from=datetime.date(year, 1, 1),
+            valid_until=datetime.date(year, 12, 31),
+        )
+    assert Agreement.objects.count() == 26
     first = staff_client.get("/agreements/?sort=title")
-    assert len(first.context["agreements"]) == 1
+    assert len(first.context["agreements"]) == 25
     assert "page=2" in first.content.decode()
-    assert titles(first) == [world.agreement.title]
-    assert titles(staff_client.get("/agreements/?sort=title&page=2")) == ["Thứ hai"]
+    last = titles(staff_client.get("/agreements/?sort=title&page=2"))
+    assert last == [world.agreement.title]
+    assert set(titles(first)) | set(last) == set(Agreement.objects.values_list("title", flat=True))
 
 
 @pytest.mark.django_db
@@ -122,7 +131,12 @@ def test_the_dashboard_lists_agreements_expiring_within_six_months(staff_client,
 
 
 @pytest.mark.django_db
-def test_a_national_user_sees_every_province_and_the_province_table(client, world):
+def test_a_national_user_sees_every_province_and_the_province_table(client, world, second):
+    communes = AdministrativeUnit.objects.current().communes().order_by("code")
+    hue_commune = communes.filter(parent=world.hue).first()
+    ls_commune = communes.filter(parent=world.lang_son).first()
+    border_communes_mark(codes=[hue_commune.code, ls_commune.code])
+    world.hue_post.covered_communes.add(hue_commune)
     lang_son = regulation(
         user=world.national_official,
         parties=[world.ls_command, world.ls_commune_party],
@@ -134,3 +148,25 @@ def test_a_national_user_sees_every_province_and_the_province_table(client, worl
     listed = titles(client.get("/agreements/"))
     assert {world.agreement.title, lang_son.title} <= set(listed)
     assert Agreement.objects.count() == len(listed)
+    rows = {row["name"]: row for row in response.context["provinces"]}
+    assert {world.hue.name, world.lang_son.name} <= set(rows)
+    # Huế's only border post signed `second` and covers Huế's border commune;
+    # Lạng Sơn has a border commune but no post in this world.
+    hue, lang_son = rows[world.hue.name]["coverage"], rows[world.lang_son.name]["coverage"]
+    assert (hue.communes_covered, hue.communes_total, hue.posts_covered, hue.posts_total) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert (lang_son.communes_covered, lang_son.communes_total, lang_son.posts_total) == (0, 1, 0)
+    html = response.content.decode()
+    assert "Theo tỉnh, thành phố biên giới" in html
+    assert f"?province={world.hue.pk}&amp;in_force=true" in html
+
+
+@pytest.mark.django_db
+def test_a_province_user_does_not_get_the_province_table(staff_client, world):
+    response = staff_client.get("/")
+    assert response.context["provinces"] == []
+    assert "Theo tỉnh, thành phố biên giới" not in response.content.decode()
