@@ -85,7 +85,7 @@ class OrganizationAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin
     list_per_page = 50
 
     def get_readonly_fields(self, request, obj=None):
-        # A dissolution goes through the action, which offers to terminate the
+        # A dissolution goes through the action (agreements.admin), which offers to end the
         # organization's in-force agreements; a recorded one may still be corrected.
         if obj is not None and obj.dissolved_on is None:
             return ["dissolved_on", "successor"]
