@@ -350,3 +350,7 @@ class User(AbstractUser):
         Django's default would print "Lan Nguyễn Thị".
         """
         return " ".join(part for part in (self.last_name.strip(), self.first_name.strip()) if part)
+
+    def __str__(self) -> str:
+        # Wherever a user is printed as such (history rows, admin), the person's name.
+        return self.get_full_name() or self.username
