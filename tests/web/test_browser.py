@@ -284,6 +284,8 @@ def phone_pages(world) -> dict[str, str]:
         "organization": f"/organizations/{world.hue_command.pk}/",
         "unit": f"/units/{world.hue.code}/",
         "import": "/import/",
+        "review preview": f"/reports/reviews/{review.pk}/",
+        "annual preview": f"/reports/annual/2025/?province={world.hue.code}",
         "not found": "/no-such-page/",
     }
 
