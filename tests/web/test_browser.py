@@ -299,6 +299,9 @@ def too_wide_pages(browser, live_server, username: str, pages: dict[str, str]) -
     page.set_default_timeout(15_000)
     too_wide = {}
     try:
+        page.goto("/accounts/login/")
+        if page.evaluate("document.documentElement.scrollWidth") > 390:
+            too_wide["login"] = page.evaluate("document.documentElement.scrollWidth")
         log_in(page, username)
         for name, url in pages.items():
             page.goto(url)
