@@ -16,16 +16,9 @@ from agreements.models import (
     Review,
 )
 from agreements.services import REVIEW_EDITABLE_FIELDS, AgreementInput, PartyInput
-from units.forms import OrganizationAutocomplete
+from units.forms import DateInput, ModelForm, OrganizationAutocomplete
 from units.models import AdministrativeUnit, Organization
 from units.scoping import scope_of
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def apply_service_errors(error: ValidationError, form: forms.Form, extra: dict | None = None):
@@ -217,7 +210,7 @@ INDICATOR_PREFIX = "ind_"
 FOCUS_PREFIX = "fa_"
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(ModelForm):
     """The review's own fields plus one field per indicator and per focus area.
 
     The indicator and focus-area fields are built from the catalogue, so a new
@@ -226,14 +219,10 @@ class ReviewForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Review
         fields = list(REVIEW_EDITABLE_FIELDS)
         widgets = {
-            "period_start": DateInput,
-            "period_end": DateInput,
-            "held_on": DateInput,
-            "report_date": DateInput,
             "attendees": forms.Textarea(attrs={"rows": 3}),
             "situation": forms.Textarea(attrs={"rows": 4}),
             "results_leadership": forms.Textarea(attrs={"rows": 4}),

@@ -125,7 +125,7 @@ USE_TZ = True
 # Vietnamese documents write dates day first; the formats module keeps it so in
 # every language, including English.
 FORMAT_MODULE_PATH = ["config.formats"]
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -1,6 +1,50 @@
 from django import forms
+from django.db import models
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    """The project's date widget: typed and shown as dd/mm/yyyy in every browser.
+
+    A native <input type=date> follows the browser's locale, so an English Chromium
+    shows mm/dd/yyyy; a text box does not. The server parses what is typed with
+    DATE_INPUT_FORMATS (config/formats), and static/js/dateinput.js only adds the
+    slashes while typing.
+    """
+
+    def __init__(self, attrs=None):
+        attrs = {
+            "placeholder": _("dd/mm/yyyy"),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "size": 10,
+            "maxlength": 10,
+            "data-date-input": "",
+            **(attrs or {}),
+        }
+        super().__init__(attrs, format="%d/%m/%Y")
+
+
+class DateField(forms.DateField):
+    widget = DateInput
+
+
+def formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """A model form's field for `db_field`, with the project's date widget for dates."""
+    if type(db_field) is models.DateField:
+        kwargs.setdefault("widget", DateInput)
+    return db_field.formfield(**kwargs)
+
+
+class ModelForm(forms.ModelForm):
+    """Base of the project's model forms: dates get DateInput without listing them.
+
+    A subclass's Meta inherits from ModelForm.Meta to keep it.
+    """
+
+    class Meta:
+        formfield_callback = formfield
 
 
 class OrganizationAutocomplete(forms.Select):

@@ -349,3 +349,15 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+
+    def get_full_name(self) -> str:
+        """Family name first, as Vietnamese write it: "Nguyễn Thị Lan".
+
+        `last_name` holds the family and middle names, `first_name` the given name;
+        Django's default would print "Lan Nguyễn Thị".
+        """
+        return " ".join(part for part in (self.last_name.strip(), self.first_name.strip()) if part)
+
+    def __str__(self) -> str:
+        # Wherever a user is printed as such (history rows, admin), the person's name.
+        return self.get_full_name() or self.username

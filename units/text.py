@@ -8,8 +8,11 @@ without relying on a database extension.
 
 import re
 import unicodedata
+from functools import cache
 
 from django.db.models import Q, QuerySet
+
+from units.abbreviations import ABBREVIATIONS
 
 _SPACES = re.compile(r"\s+")
 # Đ/đ are letters of their own, not D plus a combining mark, so NFD does not split them.
@@ -28,10 +31,59 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped.lower()).strip()
 
 
-def search(queryset: QuerySet, query: str | None, field: str = "search_text") -> QuerySet:
-    """Filter by every word of `query`, diacritics optional, against a folded column."""
+@cache
+def _alternatives() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Folded words of each short or long form -> the folded forms that mean the same."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    for short, long in ABBREVIATIONS:
+        short, long = fold(short), fold(long)
+        found.setdefault(tuple(short.split(" ")), set()).add(long)
+        found.setdefault(tuple(long.split(" ")), set()).add(short)
+    return {words: tuple(sorted(forms)) for words, forms in found.items()}
+
+
+def _whole_words(field: str, text: str) -> Q:
+    # Folded columns hold single-space-separated words, so spaces mark word edges.
+    # An added form must stand as words: "du" (Đảng ủy) must not match "Dũng".
+    return (
+        Q(**{field: text})
+        | Q(**{f"{field}__startswith": f"{text} "})
+        | Q(**{f"{field}__endswith": f" {text}"})
+        | Q(**{f"{field}__contains": f" {text} "})
+    )
+
+
+def search_condition(query: str | None, field: str = "search_text") -> Q:
+    """The Q for a quick search: every word of `query` in the folded column `field`.
+
+    Diacritics and case are optional, words may come in any order, and a common
+    abbreviation also finds its long form and the reverse (units.abbreviations):
+    "BĐBP Huế" finds "Đảng ủy Ban Chỉ huy Bộ đội Biên phòng thành phố Huế". Plain
+    LIKE conditions, so SQLite and PostgreSQL answer identically. An empty query
+    gives an empty Q, which filters nothing.
+    """
+    alternatives = _alternatives()
+    longest = max(len(words) for words in alternatives)
+    words = [word for word in fold(query).split(" ") if word]
     condition = Q()
-    for word in fold(query).split(" "):
-        if word:
-            condition &= Q(**{f"{field}__contains": word})
-    return queryset.filter(condition)
+    start = 0
+    while start < len(words):
+        for size in range(min(longest, len(words) - start), 0, -1):
+            phrase = tuple(words[start : start + size])
+            if phrase in alternatives:
+                break
+        else:
+            size, phrase = 1, tuple(words[start : start + 1])
+        typed = Q()
+        for word in phrase:
+            typed &= Q(**{f"{field}__contains": word})
+        for form in alternatives.get(phrase, ()):
+            typed |= _whole_words(field, form)
+        condition &= typed
+        start += size
+    return condition
+
+
+def search(queryset: QuerySet, query: str | None, field: str = "search_text") -> QuerySet:
+    """Filter `queryset` by `search_condition(query, field)`."""
+    return queryset.filter(search_condition(query, field))

@@ -3,7 +3,8 @@
  * progressively enhances <select data-autocomplete="URL">. The select stays in
  * the form, hidden, and carries the chosen value; the server renders it with only
  * the chosen option, so a page redisplayed after a validation error keeps it.
- * Keys: Down/Up move, Enter chooses, Escape closes (twice: restores the text).
+ * Keys: Down/Up move, Enter chooses (and never submits the form while the typed
+ * text is not a choice yet), Escape closes (twice: restores the text).
  */
 (function () {
   "use strict";
@@ -181,6 +182,12 @@
             } else if (results.length === 1) {
               choose(0);
             }
+          } else if (input.value.trim() && input.value !== chosenText) {
+            // Typed but not chosen yet (the list is still on its way): submitting
+            // now would send the old choice, or none. Show the list instead.
+            event.preventDefault();
+            clearTimeout(timer);
+            fetchResults();
           }
           break;
         case "Escape":

@@ -28,6 +28,8 @@ def test_an_admin_edit_with_the_period_ending_before_it_starts_is_refused(
     data["valid_until"] = "01/01/2000"
     response = admin_client.post(url, data)
     assert response.status_code == 200
+    # The service's message, not the database constraint's generic one.
+    assert "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực." in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.valid_until != datetime.date(2000, 1, 1)
 

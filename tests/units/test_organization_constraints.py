@@ -8,7 +8,10 @@ from units.models import Level, Organization
 
 @pytest.mark.django_db
 def test_a_dissolution_date_cannot_precede_the_founding_date():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="org_dissolved_not_before_founded"),
+        transaction.atomic(),
+    ):
         Organization.objects.create(
             name="Huyện ủy Xín Mần",
             kind=Organization.Kind.LOCAL_PARTY_COMMITTEE,
@@ -32,7 +35,7 @@ def test_a_dissolution_on_the_founding_day_is_allowed():
 
 @pytest.mark.django_db
 def test_a_foreign_counterpart_needs_a_country():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="org_foreign_has_country"), transaction.atomic():
         Organization.objects.create(
             name="Huyện Salavan", kind=Organization.Kind.FOREIGN, level=Level.DISTRICT
         )
@@ -51,5 +54,8 @@ def test_full_clean_reports_the_constraint_before_the_database_does():
         kind=Organization.Kind.FOREIGN,
         level=Level.PROVINCE,
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as raised:
         org.full_clean()
+    assert raised.value.message_dict == {
+        "__all__": ["Constraint “org_foreign_has_country” is violated."]
+    }

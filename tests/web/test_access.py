@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 PAGES = [
@@ -51,9 +53,21 @@ def test_a_wrong_password_is_refused_with_a_message(client, world):
 
 @pytest.mark.django_db
 def test_logging_out_needs_a_post_and_ends_the_session(staff_client):
+    # Django 5 refuses a GET: a link (or a prefetching browser) must not log anyone out.
+    assert staff_client.get("/accounts/logout/").status_code == 405
+    assert staff_client.get("/").status_code == 200
     response = staff_client.post("/accounts/logout/")
     assert response.status_code == 302
     assert staff_client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_logout_button_is_a_post_form(staff_client):
+    html = staff_client.get("/").content.decode()
+    assert re.search(
+        r'<form action="/accounts/logout/" method="post">\s*<input type="hidden" name="csrfmiddlewaretoken"',
+        html,
+    )
 
 
 @pytest.mark.django_db

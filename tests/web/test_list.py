@@ -5,7 +5,8 @@ import pytest
 from agreements import services
 from agreements.models import Agreement, Review
 from tests.web.conftest import make_org, regulation
-from units.models import Level, Organization
+from units.models import AdministrativeUnit, Level, Organization
+from units.services import border_communes_mark
 
 
 @pytest.fixture
@@ -29,6 +30,13 @@ def titles(response) -> list[str]:
 def test_an_unaccented_search_finds_the_agreement(staff_client, world, second):
     response = staff_client.get("/agreements/?q=hong van")
     assert titles(response) == [second.title]
+
+
+@pytest.mark.django_db
+def test_the_search_finds_a_title_written_with_an_abbreviation(staff_client, world, second):
+    # The title says "Đảng ủy BĐBP Huế"; the user writes the long form.
+    response = staff_client.get("/agreements/?q=bo doi bien phong hue")
+    assert titles(response) == [world.agreement.title]
 
 
 @pytest.mark.django_db
@@ -124,7 +132,12 @@ def test_the_dashboard_lists_agreements_expiring_within_six_months(staff_client,
 
 
 @pytest.mark.django_db
-def test_a_national_user_sees_every_province_and_the_province_table(client, world):
+def test_a_national_user_sees_every_province_and_the_province_table(client, world, second):
+    communes = AdministrativeUnit.objects.current().communes().order_by("code")
+    hue_commune = communes.filter(parent=world.hue).first()
+    ls_commune = communes.filter(parent=world.lang_son).first()
+    border_communes_mark(codes=[hue_commune.code, ls_commune.code])
+    world.hue_post.covered_communes.add(hue_commune)
     lang_son = regulation(
         user=world.national_official,
         parties=[world.ls_command, world.ls_commune_party],
@@ -136,3 +149,25 @@ def test_a_national_user_sees_every_province_and_the_province_table(client, worl
     listed = titles(client.get("/agreements/"))
     assert {world.agreement.title, lang_son.title} <= set(listed)
     assert Agreement.objects.count() == len(listed)
+    rows = {row["name"]: row for row in response.context["provinces"]}
+    assert {world.hue.name, world.lang_son.name} <= set(rows)
+    # Huế's only border post signed `second` and covers Huế's border commune;
+    # Lạng Sơn has a border commune but no post in this world.
+    hue, lang_son = rows[world.hue.name]["coverage"], rows[world.lang_son.name]["coverage"]
+    assert (hue.communes_covered, hue.communes_total, hue.posts_covered, hue.posts_total) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert (lang_son.communes_covered, lang_son.communes_total, lang_son.posts_total) == (0, 1, 0)
+    html = response.content.decode()
+    assert "Theo tỉnh, thành phố biên giới" in html
+    assert f"?province={world.hue.pk}&amp;in_force=true" in html
+
+
+@pytest.mark.django_db
+def test_a_province_user_does_not_get_the_province_table(staff_client, world):
+    response = staff_client.get("/")
+    assert response.context["provinces"] == []
+    assert "Theo tỉnh, thành phố biên giới" not in response.content.decode()
