@@ -23,6 +23,7 @@ from agreements.models import (
 )
 from registry.base import ObjectType, Panel, get_type, register
 from registry.forms import ServiceForm
+from units.forms import ModelForm, formfield
 from units.objects import SearchFilterSet, SortedTable, current_provinces, link
 from units.scoping import permits, restrict
 
@@ -34,9 +35,14 @@ AGREEMENTS_SHOWN = 50
 
 class AgreementTable(SortedTable):
     number = tables.Column(verbose_name=_("Số, ký hiệu"), attrs={"td": {"class": "nowrap"}})
-    title = tables.Column(verbose_name=_("Tên văn bản"))
+    title = tables.Column(verbose_name=_("Tên văn bản"), attrs={"td": {"class": "title"}})
     kind = tables.Column(verbose_name=_("Loại"))
-    parties = tables.Column(verbose_name=_("Các bên ký kết"), empty_values=(), orderable=False)
+    parties = tables.Column(
+        verbose_name=_("Các bên ký kết"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "parties"}},
+    )
     province = tables.Column(
         verbose_name=_("Tỉnh, thành phố"), order_by="province__name", default=_("Toàn quốc")
     )
@@ -190,7 +196,9 @@ REVIEWS = register(
 def catalogue_form(model, field_names: tuple[str, ...]):
     """A form over a catalogue's fields whose save calls the catalogue services."""
 
-    model_form = forms.modelform_factory(model, fields=field_names)
+    model_form = forms.modelform_factory(
+        model, form=ModelForm, fields=field_names, formfield_callback=formfield
+    )
 
     class CatalogueForm(ServiceForm):
         def __init__(self, data=None, files=None, *, user, instance=None, **kwargs):

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from agreements import services
 from agreements.models import Agreement
 from registry.forms import VersionField, add_service_errors
-from units.forms import MultiAutocomplete
+from units.forms import DateField, MultiAutocomplete
 from units.models import Organization
 from units.scoping import get_scoped_or_404, restrict
 
 
 class DissolveForm(forms.Form):
-    dissolved_on = forms.DateField(label=gettext_lazy("Ngày giải thể"))
+    dissolved_on = DateField(label=gettext_lazy("Ngày giải thể"))
     successors = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Tổ chức kế thừa"),
         queryset=Organization.objects.none(),

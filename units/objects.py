@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from registry.base import ObjectType, register
 from registry.forms import ServiceForm
 from units import organization_services
-from units.forms import OrganizationAutocomplete, UnitAutocomplete, UnitMultiAutocomplete
+from units.forms import (
+    DateField,
+    OrganizationAutocomplete,
+    UnitAutocomplete,
+    UnitMultiAutocomplete,
+)
 from units.models import AdministrativeUnit, Level, Organization
 from units.scoping import restrict, scope_of
 from units.text import search
@@ -83,7 +88,7 @@ class OrganizationFilter(SearchFilterSet):
 
 
 class OrganizationTable(SortedTable):
-    name = tables.Column(verbose_name=_("Tên"))
+    name = tables.Column(verbose_name=_("Tên"), attrs={"td": {"class": "title"}})
     code = tables.Column(verbose_name=_("Mã"))
     kind = tables.Column(verbose_name=_("Loại tổ chức"))
     level = tables.Column(verbose_name=_("Cấp"))
@@ -149,7 +154,7 @@ class OrganizationForm(ServiceForm):
     country = forms.CharField(
         label=_("Quốc gia"), max_length=100, required=False, help_text=_("Với đối tác nước ngoài.")
     )
-    founded_on = forms.DateField(label=_("Ngày thành lập"), required=False)
+    founded_on = DateField(label=_("Ngày thành lập"), required=False)
 
     def __init__(self, data=None, files=None, *, user, instance=None, **kwargs):
         super().__init__(data, files, user=user, instance=instance, **kwargs)
