@@ -58,7 +58,12 @@ def test_a_review_added_while_its_agreement_moves_counts_in_the_new_province(
     ready, release, errors = threading.Event(), threading.Event(), []
 
     def move():
-        agreement_update(agreement=agreement, user=users.admin, data=make_input(province=lang_son))
+        agreement_update(
+            agreement=agreement,
+            user=users.admin,
+            data=make_input(province=lang_son),
+            expected_version=agreement.version,
+        )
 
     def add_review():
         review_create(
@@ -94,15 +99,17 @@ def test_two_edits_of_one_review_at_once_both_count(
 
     def first():
         review_update(
-            review=Review.objects.get(pk=review.pk),
+            review=(current := Review.objects.get(pk=review.pk)),
             user=users.hue_clerk,
+            expected_version=current.version,
             indicator_values={"joint_patrols": 20},
         )
 
     def second():
         review_update(
-            review=Review.objects.get(pk=review.pk),
+            review=(current := Review.objects.get(pk=review.pk)),
             user=users.hue_clerk,
+            expected_version=current.version,
             indicator_values={"fines": 7},
         )
 
