@@ -68,6 +68,7 @@ class AgreementsAutocomplete(forms.SelectMultiple):
     """
 
     blank_boxes = 2
+    box_label = _("Văn bản được thay thế")
 
     def __init__(self, attrs=None):
         attrs = {
@@ -94,12 +95,26 @@ class AgreementsAutocomplete(forms.SelectMultiple):
         base_id = attrs.pop("id", f"id_{name}")
         boxes = []
         for index, key in enumerate([*[k for k in chosen if k in found], *[""] * self.blank_boxes]):
+            box_id = base_id if index == 0 else f"{base_id}_{index}"
             box = forms.Select(
-                attrs={**attrs, "id": base_id if index == 0 else f"{base_id}_{index}"},
+                attrs={**attrs, "id": box_id},
                 choices=[("", "—"), *([(key, found[key])] if key else [])],
             )
+            # The field's label names the first box; each further box gets its own.
+            label = (
+                format_html(
+                    '<label class="sr-only" for="{}">{} ({})</label>',
+                    box_id,
+                    self.box_label,
+                    index + 1,
+                )
+                if index
+                else ""
+            )
             boxes.append(
-                format_html('<div class="autocomplete-box">{}</div>', box.render(name, key))
+                format_html(
+                    '<div class="autocomplete-box">{}{}</div>', label, box.render(name, key)
+                )
             )
         return format_html('<div class="autocomplete-many">{}</div>', mark_safe("".join(boxes)))
 

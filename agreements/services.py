@@ -331,7 +331,8 @@ def agreement_create(*, user, data: AgreementInput, in_force: bool = True) -> Ag
     agreement._history_user = user
     _save_with_relations(agreement, data, created=True)
     _save_parties(agreement, data.parties, user)
-    _supersede(agreement, user)
+    if data.supersedes:
+        _supersede(agreement, user)
     return agreement
 
 
@@ -352,7 +353,9 @@ def _save_with_relations(agreement: Agreement, data: AgreementInput, *, created:
         agreement.save()
         agreement.focus_areas.set(data.focus_areas)
         agreement.legal_bases.set(data.legal_bases)
-        agreement.supersedes.set(data.supersedes)
+        # A new agreement has no links to compare with: an empty set costs a query.
+        if data.supersedes or not created:
+            agreement.supersedes.set(data.supersedes)
     finally:
         del agreement.skip_history_when_saving
     AGREEMENT_HISTORY.create_historical_record(agreement, "+" if created else "~")
@@ -435,7 +438,8 @@ def agreement_update(
     agreement._history_user = user
     _save_with_relations(agreement, data, created=False)
     _save_parties(agreement, data.parties, user)
-    _supersede(agreement, user)
+    if data.supersedes:
+        _supersede(agreement, user)
     # A move to another province moves its reviews' figures with it.
     indicator_totals_update(before=before, review_ids=reviews)
     return agreement
@@ -982,7 +986,7 @@ def attachment_add(
         return _attachment_store(
             user=user,
             uploaded_file=uploaded_file,
-            owner={"agreement": agreement} if agreement else {"review": review},
+            owner={"agreement": agreement, "review": review},
             description=description,
             stored=stored,
         )
