@@ -104,11 +104,11 @@ def test_a_signed_agreement_offers_no_delete_and_refuses_one(staff_client, world
 
 
 @pytest.mark.django_db
-def test_only_the_province_and_its_staff_may_delete_a_draft(
-    outsider_client, official_client, draft
-):
-    assert outsider_client.post(f"/agreements/{draft.pk}/delete/").status_code == 404
-    assert official_client.post(f"/agreements/{draft.pk}/delete/").status_code == 403
+def test_only_the_province_and_its_staff_may_delete_a_draft(client, world, draft):
+    client.force_login(world.outsider)
+    assert client.post(f"/agreements/{draft.pk}/delete/").status_code == 404
+    client.force_login(world.official)
+    assert client.post(f"/agreements/{draft.pk}/delete/").status_code == 403
     assert Agreement.objects.filter(pk=draft.pk).exists()
 
 
@@ -225,30 +225,30 @@ def test_a_file_is_replaced_and_the_old_one_stays_downloadable(staff_client, wor
 
 
 @pytest.mark.django_db
-def test_a_file_is_removed_after_its_confirmation(
-    staff_client, official_client, world, files_in_tmp
-):
+def test_a_file_is_removed_after_its_confirmation(client, world, files_in_tmp):
     attachment = services.attachment_add(
         user=world.staff, uploaded_file=SimpleUploadedFile("cu.pdf", PDF), agreement=world.agreement
     )
-    assert official_client.post(f"/attachments/{attachment.pk}/remove/").status_code == 403
-    assert staff_client.get(f"/attachments/{attachment.pk}/remove/").status_code == 200
-    staff_client.post(f"/attachments/{attachment.pk}/remove/")
+    client.force_login(world.official)
+    assert client.post(f"/attachments/{attachment.pk}/remove/").status_code == 403
+    client.force_login(world.staff)
+    assert client.get(f"/attachments/{attachment.pk}/remove/").status_code == 200
+    client.post(f"/attachments/{attachment.pk}/remove/")
     attachment.refresh_from_db()
     assert attachment.removed_by == world.staff
 
 
 @pytest.mark.django_db
-def test_the_supersedes_autocomplete_offers_only_agreements_in_scope(
-    staff_client, outsider_client, world
-):
+def test_the_supersedes_autocomplete_offers_only_agreements_in_scope(client, world):
     other = regulation(
         user=world.outsider,
         parties=[world.ls_command, world.ls_commune_party],
         title="Quy chế phối hợp Lạng Sơn",
     )
-    mine = staff_client.get("/agreements/autocomplete/", {"q": "quy che"}).json()["results"]
-    theirs = outsider_client.get("/agreements/autocomplete/", {"q": "quy che"}).json()["results"]
+    client.force_login(world.staff)
+    mine = client.get("/agreements/autocomplete/", {"q": "quy che"}).json()["results"]
+    client.force_login(world.outsider)
+    theirs = client.get("/agreements/autocomplete/", {"q": "quy che"}).json()["results"]
     assert [r["id"] for r in mine] == [world.agreement.pk]
     assert [r["id"] for r in theirs] == [other.pk]
 
