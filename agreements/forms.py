@@ -249,11 +249,8 @@ class VersionedForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            self.version_required
-            and cleaned.get("version") is None
-            and "version" not in self.errors
-        ):
+        # Also when the value was unreadable: the hidden field shows no error of its own.
+        if self.version_required and cleaned.get("version") is None:
             raise ValidationError(
                 _(
                     "Biểu mẫu thiếu phiên bản của bản ghi nên không thể lưu. Hãy tải lại "

@@ -75,8 +75,9 @@ def test_a_stale_review_edit_is_refused_and_nothing_is_overwritten(staff_client,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("version", [None, "", "abc"])
 def test_an_agreement_edit_posted_without_its_version_is_refused_with_a_message(
-    staff_client, world
+    staff_client, world, version
 ):
     agreement = world.agreement
     data = form_data(
@@ -86,6 +87,8 @@ def test_an_agreement_edit_posted_without_its_version_is_refused_with_a_message(
         province=str(world.hue.pk),
         valid_from="2025-01-12",
     )
+    if version is not None:
+        data["version"] = version
     response = staff_client.post(f"/agreements/{agreement.pk}/edit/", data)
     assert response.status_code == 200
     assert "thiếu phiên bản" in response.content.decode()
