@@ -1,9 +1,7 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import router, transaction
-from django.forms.models import BaseInlineFormSet
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,106 +21,64 @@ from agreements.resources import AgreementResource, ReviewResource
 from units.admin import FoldedSearchMixin, ProvinceListFilter
 
 
-class KeepsIndicatorTotals:
-    """Admin saves and deletes bypass the review services, so they keep the stored
-    indicator totals themselves: the reviews' figures are taken before the write, read
-    again after it, and the difference applied (services.indicator_totals_update)."""
+class ReadOnlyThroughServices:
+    """Agreements, reviews and their parts are seen and exported here, never written.
 
-    def reviews_of(self, queryset) -> set[int]:
-        """The reviews whose figures a write to these rows can change, as stored now."""
-        raise NotImplementedError
-
-    def reviews_written(self, obj) -> set[int]:
-        """The reviews a save of obj touches: those of its row, and any it now points to."""
-        return self.reviews_of(self.model._default_manager.filter(pk=obj.pk))
-
-    def _lock(self, queryset) -> None:
-        # Other writers wait until this request commits (see indicator_contributions).
-        list(queryset.select_for_update().order_by("pk").values_list("pk"))
-
-    def save_model(self, request, obj, form, change):
-        # Also called alone, without save_related, when a history version is reverted;
-        # its own transaction, since neither that page nor delete_selected opens one.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            self._lock(self.model._default_manager.filter(pk=obj.pk))
-            reviews = self.reviews_written(obj)
-            before = services.indicator_contributions(review_ids=reviews)
-            super().save_model(request, obj, form, change)
-            reviews |= self.reviews_written(obj)
-            services.indicator_totals_update(before=before, review_ids=reviews)
-
-    def save_related(self, request, form, formsets, change):
-        # The inlines: a review's figures are edited in its change form.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            reviews = self.reviews_written(form.instance)
-            before = services.indicator_contributions(review_ids=reviews)
-            super().save_related(request, form, formsets, change)
-            services.indicator_totals_update(before=before, review_ids=reviews)
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, self.model._default_manager.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            self._lock(queryset)
-            reviews = self.reviews_of(queryset)
-            before = services.indicator_contributions(review_ids=reviews)
-            super().delete_queryset(request, queryset)
-            services.indicator_totals_update(before=before, review_ids=reviews)
-
-
-class PartyInlineFormSet(BaseInlineFormSet):
-    """Holds admin edits to the same rules as the services (parties, dates, overlap)."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        agreement = self.instance
-        parties = [
-            services.PartyInput(
-                organization=form.cleaned_data["organization"],
-                role=form.cleaned_data.get("role") or AgreementParty.Role.PARTY,
-            )
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("organization")
-        ]
-        if agreement.valid_from is None:
-            return
-        data = services.AgreementInput(
-            kind=agreement.kind,
-            title=agreement.title,
-            valid_from=agreement.valid_from,
-            valid_until=agreement.valid_until,
-            signed_on=agreement.signed_on,
-            parties=parties,
-        )
-        try:
-            services.agreement_validate(data=data, agreement=agreement)
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from exc
-
-
-class AgreementPartyInline(admin.TabularInline):
-    model = AgreementParty
-    formset = PartyInlineFormSet
-    extra = 0
-    autocomplete_fields = ["organization"]
-
-
-class AgreementAttachmentInline(admin.TabularInline):
-    model = Attachment
-    fk_name = "agreement"
-    extra = 0
-    fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    can_delete = True
+    The web pages and the import are the ways to change them: both end in
+    agreements.services, which check every rule, advance the version that guards
+    against lost updates and keep the stored indicator totals. An admin form saving
+    the model directly would do none of that, so add, change, delete and reverting a
+    history version are refused, for superusers too.
+    """
 
     def has_add_permission(self, request, obj=None):
-        # Uploads go through attachment_add, which checks content, size and duplicates.
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a reverted version on POST without asking
+        # has_change_permission; the GET still shows the old version.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgreementPartyInline(ReadOnlyInline):
+    model = AgreementParty
+
+
+class AgreementAttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fk_name = "agreement"
+    fields = [
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "removed_at",
+    ]
+    readonly_fields = fields
 
 
 class ReviewAttachmentInline(AgreementAttachmentInline):
@@ -153,9 +109,7 @@ class PeriodFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(
-    KeepsIndicatorTotals, ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin
-):
+class AgreementAdmin(ReadOnlyThroughServices, ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [AgreementResource]
     formats = [XLSX, CSV]
     list_display = ["number", "title", "kind", "status", "province", "valid_from", "valid_until"]
@@ -168,36 +122,12 @@ class AgreementAdmin(
     ]
     list_select_related = ["province"]
     date_hierarchy = "signed_on"
-    autocomplete_fields = ["province", "supersedes"]
-    filter_horizontal = ["focus_areas", "legal_bases"]
-    readonly_fields = [
-        "status",
-        "ended_on",
-        "termination_reason",
-        "termination_note",
-        "version",
-        "created_by",
-        "updated_by",
-        "created_at",
-        "updated_at",
-    ]
     inlines = [AgreementPartyInline, AgreementAttachmentInline]
     actions = ["expire_selected"]
     list_per_page = 50
 
-    def reviews_of(self, queryset) -> set[int]:
-        return set(Review.objects.filter(agreement__in=queryset).values_list("pk", flat=True))
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.agreement_parties_recorded(agreement=form.instance, user=request.user)
-
+    # What the daily expire_agreements job does, through the same service, for an admin
+    # who does not want to wait for it.
     @admin.action(description=_("Chuyển sang hết hiệu lực (các văn bản đã quá thời hạn)"))
     def expire_selected(self, request, queryset):
         done = 0
@@ -210,15 +140,12 @@ class AgreementAdmin(
         self.message_user(request, _("Đã chuyển %(n)d văn bản.") % {"n": done})
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(ReadOnlyInline):
     model = IndicatorValue
-    extra = 0
-    autocomplete_fields = ["indicator"]
 
 
-class FocusResultInline(admin.StackedInline):
+class FocusResultInline(ReadOnlyInline):
     model = ReviewFocusResult
-    extra = 0
 
 
 class ReviewSearchMixin:
@@ -233,41 +160,14 @@ class ReviewSearchMixin:
 
 
 @admin.register(Review)
-class ReviewAdmin(KeepsIndicatorTotals, ImportExportMixin, ReviewSearchMixin, SimpleHistoryAdmin):
+class ReviewAdmin(ReadOnlyThroughServices, ExportMixin, ReviewSearchMixin, SimpleHistoryAdmin):
     resource_classes = [ReviewResource]
     formats = [XLSX, CSV]
     list_display = ["agreement", "kind", "year", "held_on", "status"]
     list_filter = ["kind", "status", "year"]
     list_select_related = ["agreement"]
     date_hierarchy = "held_on"
-    autocomplete_fields = ["agreement", "issuing_organization"]
-    readonly_fields = [
-        "status",
-        "approved_by",
-        "approved_at",
-        "version",
-        "created_by",
-        "updated_by",
-    ]
     inlines = [IndicatorValueInline, FocusResultInline, ReviewAttachmentInline]
-    actions = ["approve_selected"]
-
-    def reviews_of(self, queryset) -> set[int]:
-        return set(queryset.values_list("pk", flat=True))
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description=_("Duyệt các báo cáo đã chọn"))
-    def approve_selected(self, request, queryset):
-        for review in queryset:
-            try:
-                services.review_approve(review=review, user=request.user)
-            except ValidationError as exc:
-                self.message_user(request, f"{review}: {exc.messages[0]}", messages.WARNING)
 
 
 @admin.register(FocusArea)
@@ -290,37 +190,21 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(KeepsIndicatorTotals, SimpleHistoryAdmin):
+class IndicatorValueAdmin(ReadOnlyThroughServices, SimpleHistoryAdmin):
     list_display = ["review", "indicator", "value"]
     list_select_related = ["review__agreement", "indicator"]
-    autocomplete_fields = ["review", "indicator"]
-
-    def reviews_of(self, queryset) -> set[int]:
-        return set(queryset.values_list("review_id", flat=True))
-
-    def reviews_written(self, obj) -> set[int]:
-        # A figure moved to another review changes the totals of both.
-        return super().reviews_written(obj) | {obj.review_id}
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "agreement", "review", "content_type", "size", "uploaded_at"]
-    list_select_related = ["agreement", "review__agreement"]
-    # The file and what it belongs to were checked by attachment_add: only the
-    # description may change here.
-    readonly_fields = [
-        "file",
+class AttachmentAdmin(ReadOnlyThroughServices, admin.ModelAdmin):
+    list_display = [
         "original_name",
         "agreement",
         "review",
-        "sha256",
-        "size",
         "content_type",
-        "uploaded_by",
+        "size",
         "uploaded_at",
+        "removed_at",
     ]
+    list_select_related = ["agreement", "review__agreement"]
     search_fields = ["original_name"]
-
-    def has_add_permission(self, request):
-        return False

@@ -353,7 +353,7 @@ class DemoLoader:
 
     # Agreements and reviews ----------------------------------------------------------
 
-    def agreement(self, *, renew: Agreement | None = None, supersedes=None, **fields) -> Agreement:
+    def agreement(self, *, renew: Agreement | None = None, **fields) -> Agreement:
         parties = [
             PartyInput(
                 organization=self.orgs[code], role=role, signatory_name=name, signatory_title=title
@@ -375,7 +375,7 @@ class DemoLoader:
         )
         if renew is not None:
             return services.agreement_renew(old=renew, user=self.admin, data=data)
-        return services.agreement_create(user=self.admin, data=data, supersedes=supersedes)
+        return services.agreement_create(user=self.admin, data=data)
 
     def figures(self, scale: float) -> dict[str, Decimal]:
         base = {
@@ -603,10 +603,12 @@ class DemoLoader:
                     signed_at=place,
                     valid_from=D(2025, 8, 10 + index),
                     valid_until=D(2030, 8, 9 + index),
+                    period_start_year=2025,
+                    period_end_year=2030,
                     bases=["66/2020/QH14", "99-KL/TW"],
                     parties=[(party_code, Role.LEAD, "Thiếu tá Phạm Văn Hải", "Bí thư Đảng ủy Đồn")]
                     + [(f"DU-{u.code}", Role.PARTY, "", "Bí thư Đảng ủy") for u in units],
-                    supersedes=replaced,
+                    supersedes=[replaced] if replaced else [],
                 )
                 # A few posts have not held their 2025 review yet: overdue on the dashboard.
                 if index % 3 != 0:

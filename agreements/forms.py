@@ -4,7 +4,10 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import (
@@ -15,29 +18,98 @@ from agreements.models import (
     LegalDocument,
     Review,
 )
-from agreements.services import REVIEW_EDITABLE_FIELDS, AgreementInput, PartyInput
+from agreements.services import REVIEW_EDITABLE_FIELDS, TERM_YEARS, AgreementInput, PartyInput
 from units.forms import DateInput, ModelForm, OrganizationAutocomplete
 from units.models import AdministrativeUnit, Organization
 from units.scoping import scope_of
 
 
-def apply_service_errors(error: ValidationError, form: forms.Form, extra: dict | None = None):
+def apply_service_errors(
+    error: ValidationError,
+    form: forms.Form,
+    extra: dict | None = None,
+    aliases: dict | None = None,
+):
     """Show a service's ValidationError beside the fields it names.
 
     `extra` maps error keys that belong to something other than `form` (the parties
-    formset) to a list the template shows there. Anything else is a form-wide error.
+    formset) to a list the template shows there; `aliases` maps a service's key to
+    the form field that holds it (the service's "file" is the create form's "scan").
+    Anything else is a form-wide error.
     """
     extra = extra if extra is not None else {}
+    aliases = aliases or {}
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for key, errors in error.message_dict.items():
+        key = aliases.get(key, key)
         if key in form.fields:
             form.add_error(key, errors)
         elif key in extra:
             extra[key].extend(errors)
         else:
             form.add_error(None, errors)
+
+
+class AgreementsAutocomplete(forms.SelectMultiple):
+    """Several agreements, each chosen in its own autocomplete box.
+
+    One <select> per chosen agreement and a few empty ones, all with the field's
+    name; static/js/combobox.js enhances each like the party boxes. Only the chosen
+    agreements are rendered, never the whole (scoped) list.
+    """
+
+    blank_boxes = 2
+    box_label = _("Văn bản được thay thế")
+
+    def __init__(self, attrs=None):
+        attrs = {
+            "data-autocomplete": reverse_lazy("agreements:autocomplete"),
+            "data-empty-text": _("Không tìm thấy văn bản nào."),
+            "data-count-text": _("{count} văn bản tìm thấy."),
+            "data-placeholder": _("Gõ số, ký hiệu hoặc tên văn bản…"),
+            **(attrs or {}),
+        }
+        super().__init__(attrs)
+
+    def value_from_datadict(self, data, files, name):
+        return [v for v in super().value_from_datadict(data, files, name) if v not in ("", None)]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = [str(v) for v in (value or []) if str(v).isdigit()]
+        queryset = getattr(self.choices, "queryset", None)
+        found = (
+            {str(a.pk): str(a) for a in queryset.filter(pk__in=chosen)}
+            if chosen and queryset is not None
+            else {}
+        )
+        attrs = self.build_attrs(self.attrs, attrs)
+        base_id = attrs.pop("id", f"id_{name}")
+        boxes = []
+        for index, key in enumerate([*[k for k in chosen if k in found], *[""] * self.blank_boxes]):
+            box_id = base_id if index == 0 else f"{base_id}_{index}"
+            box = forms.Select(
+                attrs={**attrs, "id": box_id},
+                choices=[("", "—"), *([(key, found[key])] if key else [])],
+            )
+            # The field's label names the first box; each further box gets its own.
+            label = (
+                format_html(
+                    '<label class="sr-only" for="{}">{} ({})</label>',
+                    box_id,
+                    self.box_label,
+                    index + 1,
+                )
+                if index
+                else ""
+            )
+            boxes.append(
+                format_html(
+                    '<div class="autocomplete-box">{}{}</div>', label, box.render(name, key)
+                )
+            )
+        return format_html('<div class="autocomplete-many">{}</div>', mark_safe("".join(boxes)))
 
 
 def province_queryset(user):
@@ -58,6 +130,21 @@ class AgreementForm(forms.Form):
     signed_at = forms.CharField(label=_("Nơi ký"), max_length=200, required=False)
     valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), widget=DateInput)
     valid_until = forms.DateField(label=_("Hiệu lực đến ngày"), required=False, widget=DateInput)
+    period_start_year = forms.IntegerField(
+        label=_("Giai đoạn từ năm"),
+        required=False,
+        min_value=TERM_YEARS[0],
+        max_value=TERM_YEARS[1],
+        help_text=_(
+            "Giai đoạn văn bản được ký cho, ví dụ 2025–2030; có thể khác thời hạn hiệu lực."
+        ),
+    )
+    period_end_year = forms.IntegerField(
+        label=_("Giai đoạn đến năm"),
+        required=False,
+        min_value=TERM_YEARS[0],
+        max_value=TERM_YEARS[1],
+    )
     province = forms.ModelChoiceField(
         label=_("Tỉnh, thành phố"),
         queryset=AdministrativeUnit.objects.none(),
@@ -76,14 +163,28 @@ class AgreementForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    supersedes = forms.ModelMultipleChoiceField(
+        label=_("Thay thế các văn bản"),
+        queryset=Agreement.objects.none(),
+        required=False,
+        widget=AgreementsAutocomplete,
+        help_text=_(
+            "Các văn bản mà văn bản này thay thế; văn bản đang hiệu lực sẽ chuyển sang "
+            "được thay thế khi văn bản này có hiệu lực."
+        ),
+    )
     summary = forms.CharField(
         label=_("Tóm tắt"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = province_queryset(user)
+        self.fields["supersedes"].queryset = (
+            Agreement.objects.restrict(user)
+            .exclude(status=Agreement.Status.DRAFT)
+            .order_by("-valid_from", "-id")
+        )
         if not scope_of(user).everything:
             # A provincial user records their province's agreements only.
             self.fields["province"].required = True
@@ -99,11 +200,14 @@ class AgreementForm(forms.Form):
             signed_at=data["signed_at"],
             valid_from=data["valid_from"],
             valid_until=data["valid_until"],
+            period_start_year=data["period_start_year"],
+            period_end_year=data["period_end_year"],
             summary=data["summary"],
             province=data["province"],
             focus_areas=list(data["focus_areas"]),
             legal_bases=list(data["legal_bases"]),
             parties=parties,
+            supersedes=list(data["supersedes"]),
         )
 
     @staticmethod
@@ -116,12 +220,44 @@ class AgreementForm(forms.Form):
             "signed_at": agreement.signed_at,
             "valid_from": agreement.valid_from,
             "valid_until": agreement.valid_until,
+            "period_start_year": agreement.period_start_year,
+            "period_end_year": agreement.period_end_year,
+            "supersedes": [a.pk for a in agreement.supersedes.all()],
             "province": agreement.province_id,
             "focus_areas": [a.pk for a in agreement.focus_areas.all()],
             "legal_bases": [d.pk for d in agreement.legal_bases.all()],
             "summary": agreement.summary,
-            "version": agreement.version,
         }
+
+
+class VersionedForm(forms.Form):
+    """The version the record had when the form was opened, sent back with the edit.
+
+    The services refuse an edit whose version is not the stored one; a POST without
+    it (an old page, a hand-made request) is refused here, before any service runs.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version_required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        # Also when the value was unreadable: the hidden field shows no error of its own.
+        if self.version_required and cleaned.get("version") is None:
+            raise ValidationError(
+                _(
+                    "Biểu mẫu thiếu phiên bản của bản ghi nên không thể lưu. Hãy tải lại "
+                    "trang sửa rồi nhập lại thay đổi của bạn."
+                ),
+                code="version_missing",
+            )
+        return cleaned
+
+
+class EditAgreementForm(VersionedForm, AgreementForm):
+    @staticmethod
+    def initial_from(agreement: Agreement) -> dict:
+        return {**AgreementForm.initial_from(agreement), "version": agreement.version}
 
 
 class NewAgreementForm(AgreementForm):
@@ -130,6 +266,12 @@ class NewAgreementForm(AgreementForm):
         required=False,
         help_text=_("Bỏ chọn nếu văn bản đã được ký và đang có hiệu lực."),
     )
+    scan = forms.FileField(
+        label=_("Bản ký (PDF, JPEG, PNG)"),
+        required=False,
+        help_text=_("Không bắt buộc; có thể tải lên sau ở trang chi tiết."),
+    )
+    scan_description = forms.CharField(label=_("Mô tả tệp"), max_length=300, required=False)
 
 
 class PartyForm(forms.Form):
@@ -206,18 +348,29 @@ class AttachmentForm(forms.Form):
     description = forms.CharField(label=_("Mô tả"), max_length=300, required=False)
 
 
+class ConfirmForm(forms.Form):
+    """A final action asks for nothing but the user's confirmation."""
+
+
+class TerminationUndoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do hủy việc chấm dứt"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Được ghi vào lịch sử của văn bản."),
+    )
+
+
 INDICATOR_PREFIX = "ind_"
 FOCUS_PREFIX = "fa_"
 
 
-class ReviewForm(ModelForm):
+class ReviewForm(VersionedForm, ModelForm):
     """The review's own fields plus one field per indicator and per focus area.
 
     The indicator and focus-area fields are built from the catalogue, so a new
     indicator in admin appears in the grid without a code change.
     """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta(ModelForm.Meta):
         model = Review
@@ -244,6 +397,8 @@ class ReviewForm(ModelForm):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        # Only an edit has a version to check; a new review has none yet.
+        self.version_required = self.instance.pk is not None
         self.agreement = agreement
         self.indicators = indicators
         self.focus_areas = focus_areas

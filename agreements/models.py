@@ -122,7 +122,7 @@ class AgreementQuerySet(ScopedQuerySet):
 
 # A handle on the history registration, so services can write one record after
 # setting the many-to-many relations (simple_history keeps no public one).
-AGREEMENT_HISTORY = HistoricalRecords(m2m_fields=["focus_areas", "legal_bases"])
+AGREEMENT_HISTORY = HistoricalRecords(m2m_fields=["focus_areas", "legal_bases", "supersedes"])
 
 
 class EditRecord(models.Model):
@@ -182,6 +182,14 @@ class Agreement(FoldedNameMixin, EditRecord):
     signed_at = models.CharField(_("nơi ký"), max_length=200, blank=True)
     valid_from = models.DateField(_("hiệu lực từ ngày"))
     valid_until = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
+    # The period the agreement is made for (giai đoạn), which its validity need not
+    # match: a regulation signed on 12/01/2026 can be "for 2025–2030".
+    period_start_year = models.PositiveSmallIntegerField(
+        _("giai đoạn từ năm"), null=True, blank=True
+    )
+    period_end_year = models.PositiveSmallIntegerField(
+        _("giai đoạn đến năm"), null=True, blank=True
+    )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -197,12 +205,13 @@ class Agreement(FoldedNameMixin, EditRecord):
         _("lý do chấm dứt"), max_length=30, choices=TerminationReason.choices, blank=True
     )
     termination_note = models.TextField(_("ghi chú chấm dứt"), blank=True)
-    supersedes = models.OneToOneField(
+    # Many both ways: a district regulation is replaced by the commune regulations that
+    # took over its partners, and one regulation can replace several older ones.
+    supersedes = models.ManyToManyField(
         "self",
         verbose_name=_("thay thế văn bản"),
-        null=True,
+        symmetrical=False,
         blank=True,
-        on_delete=models.PROTECT,
         related_name="superseded_by",
     )
     focus_areas = models.ManyToManyField(
@@ -283,8 +292,12 @@ class Agreement(FoldedNameMixin, EditRecord):
                 name="agreement_ended_has_date",
             ),
             models.CheckConstraint(
-                condition=~Q(supersedes=models.F("id")),
-                name="agreement_not_superseding_itself",
+                condition=Q(period_end_year__isnull=True)
+                | Q(
+                    period_start_year__isnull=False,
+                    period_end_year__gte=models.F("period_start_year"),
+                ),
+                name="agreement_term_end_after_start",
             ),
         ]
 
@@ -304,6 +317,13 @@ class Agreement(FoldedNameMixin, EditRecord):
         if self.valid_until is None:
             return f"{self.valid_from.year}–"
         return f"{self.valid_from.year}–{self.valid_until.year}"
+
+    @property
+    def term_label(self) -> str:
+        """The period it is made for, "2025–2030"; empty when not recorded."""
+        if self.period_start_year is None:
+            return ""
+        return f"{self.period_start_year}–{self.period_end_year or ''}"
 
     @property
     def is_locked_status(self) -> bool:
@@ -593,6 +613,15 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
 
 
+class AttachmentQuerySet(ScopedQuerySet):
+    def current(self):
+        """The files shown with their record; removed ones only in its history."""
+        return self.filter(removed_at__isnull=True)
+
+    def removed(self):
+        return self.filter(removed_at__isnull=False)
+
+
 class Attachment(models.Model):
     """The signed scan of an agreement or the minutes of a review, checked by content."""
 
@@ -627,8 +656,20 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    # A removed or replaced file is kept, and reachable from the history: what was
+    # signed stays on record even after a better scan replaced it.
+    removed_at = models.DateTimeField(_("thời điểm gỡ bỏ"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gỡ bỏ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AttachmentQuerySet.as_manager()
     # Through the record it belongs to, so moving an agreement moves its files too.
     SCOPE_FIELD = ("agreement__province", "review__agreement__province")
 
@@ -642,10 +683,17 @@ class Attachment(models.Model):
                 | Q(agreement__isnull=True, review__isnull=False),
                 name="attachment_belongs_to_one_record",
             ),
+            # Once among the files shown: a removed scan may be uploaded again.
             models.UniqueConstraint(
-                fields=["agreement", "sha256"], name="attachment_once_per_agreement"
+                fields=["agreement", "sha256"],
+                condition=Q(removed_at__isnull=True),
+                name="attachment_once_per_agreement",
             ),
-            models.UniqueConstraint(fields=["review", "sha256"], name="attachment_once_per_review"),
+            models.UniqueConstraint(
+                fields=["review", "sha256"],
+                condition=Q(removed_at__isnull=True),
+                name="attachment_once_per_review",
+            ),
         ]
 
     def __str__(self) -> str:

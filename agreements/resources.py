@@ -87,7 +87,9 @@ class AgreementLookup:
     def __init__(self, user, *, with_details: bool):
         queryset = restrict(Agreement.objects.all(), user)
         if with_details:
-            queryset = queryset.prefetch_related("parties", "focus_areas", "legal_bases")
+            queryset = queryset.prefetch_related(
+                "parties", "focus_areas", "legal_bases", "supersedes"
+            )
         self.by_key: dict[tuple, list[Agreement]] = defaultdict(list)
         for agreement in queryset:
             self.add(agreement)
@@ -118,6 +120,52 @@ PARTY_PARTS = {
     # Written on export so a reader sees who signed; the code (or name) column is the key.
     "_name": (_("tên tổ chức (chỉ để đọc)"), ("ten to chuc chi de doc", "ten to chuc", "name")),
 }
+
+
+def version_column(record_help) -> Column:
+    """The version a row was exported at: an update from an older file is refused."""
+    return Column("version", _("Phiên bản"), record_help, "", aliases=("phien ban", "version"))
+
+
+def read_version(parsed: Parsed, row) -> None:
+    parsed.read(row, "version", parse_int)
+
+
+def check_version(record, parsed: Parsed, noun) -> None:
+    """A row that changes a stored record names the version it was exported at.
+
+    Without it, or with another, the row would overwrite what someone saved after
+    the file was exported: it is refused, and with it the whole file.
+    """
+    row = parsed.get("row_number")
+    version = parsed.get("version")
+    if version is None:
+        raise ValidationError(
+            {
+                "version": _(
+                    "Dòng %(row)s sửa %(noun)s đã có nhưng không ghi phiên bản. Hãy xuất lại "
+                    "danh sách, sửa trên tệp mới rồi nhập lại."
+                )
+                % {"row": row, "noun": noun}
+            }
+        )
+    if version != record.version:
+        raise ConcurrentImportError(row=row, noun=noun, version=version, stored=record.version)
+
+
+class ConcurrentImportError(ValidationError):
+    def __init__(self, *, row, noun, version, stored):
+        super().__init__(
+            {
+                "version": _(
+                    "Dòng %(row)s: %(noun)s đã được sửa sau khi tệp được xuất (phiên bản trong "
+                    "tệp: %(version)s, hiện tại: %(stored)s). Hãy xuất lại danh sách, sửa trên "
+                    "tệp mới rồi nhập lại."
+                )
+                % {"row": row, "noun": noun, "version": version, "stored": stored}
+            },
+            code="concurrent_edit",
+        )
 
 
 def party_header(slot: int, part: str) -> str:
@@ -210,7 +258,10 @@ class AgreementResource(SpreadsheetResource):
                 _("các số văn bản, cách nhau bởi dấu ;"),
                 "66/2020/QH14; 33-NQ/TW",
             ),
+            Column("period_start_year", _("Giai đoạn từ năm"), _("ví dụ 2025"), "2025"),
+            Column("period_end_year", _("Giai đoạn đến năm"), _("ví dụ 2030"), "2030"),
             Column("summary", _("Tóm tắt"), _("không bắt buộc"), ""),
+            version_column(_("ghi sẵn khi xuất; để trống với văn bản mới, giữ nguyên khi sửa")),
             Column(
                 "province_name", _("Tên tỉnh, thành phố (chỉ để đọc)"), _("không cần khi nhập"), ""
             ),
@@ -305,6 +356,10 @@ class AgreementResource(SpreadsheetResource):
             parsed.read(row, key, long_text)
         for key in ("signed_on", "valid_from", "valid_until", "ended_on"):
             parsed.read(row, key, parse_date)
+        for key in ("period_start_year", "period_end_year"):
+            parsed.read(row, key, parse_int)
+        read_version(parsed, row)
+        parsed.values["row_number"] = self.row_number(row)
         parsed.read(row, "kind", lambda v: parse_choice(v, Agreement.Kind))
         parsed.read(row, "status", lambda v: parse_choice(v, Status))
         parsed.read(
@@ -409,7 +464,10 @@ class AgreementResource(SpreadsheetResource):
             number=pick("number") or "",
             signed_on=pick("signed_on"),
             signed_at=pick("signed_at") or "",
+            period_start_year=pick("period_start_year"),
+            period_end_year=pick("period_end_year"),
             summary=pick("summary") or "",
+            supersedes=list(agreement.supersedes.all()) if agreement.pk else [],
             focus_areas=(
                 parsed.get("focus_areas")
                 if parsed.has("focus_areas")
@@ -498,8 +556,12 @@ class AgreementResource(SpreadsheetResource):
             agreement = services.agreement_create(
                 user=user, data=data, in_force=target != Status.DRAFT
             )
-        elif self._content_changed(agreement, data):
-            agreement = services.agreement_update(agreement=agreement, user=user, data=data)
+        else:
+            check_version(agreement, parsed, _("văn bản"))
+        if not is_create and self._content_changed(agreement, data):
+            agreement = services.agreement_update(
+                agreement=agreement, user=user, data=data, expected_version=parsed.get("version")
+            )
         if target == agreement.status:
             return agreement
         if agreement.status == Status.DRAFT and target == Status.IN_FORCE:
@@ -564,7 +626,10 @@ class AgreementResource(SpreadsheetResource):
             "province_name": a.province.name if a.province else "",
             "focus_areas": "; ".join(f.code for f in a.focus_areas.all()),
             "legal_bases": "; ".join(d.number for d in a.legal_bases.all()),
+            "period_start_year": a.period_start_year,
+            "period_end_year": a.period_end_year,
             "summary": a.summary,
+            "version": a.version,
         }
         parties = sorted(a.parties.all(), key=lambda p: (p.order, p.pk))
         for slot, party in enumerate(parties, start=1):
@@ -664,6 +729,7 @@ class ReviewResource(SpreadsheetResource):
             Column("signer_title", _("Chức vụ người ký"), "", ""),
             Column("signer_on_behalf", _("Ký thay"), _("Có hoặc Không"), "Không"),
             Column("recipients", _("Nơi nhận"), _("mỗi nơi nhận một dòng"), ""),
+            version_column(_("ghi sẵn khi xuất; để trống với hội nghị mới, giữ nguyên khi sửa")),
         ] + [
             Column(
                 f"indicator:{i.code}",
@@ -745,6 +811,8 @@ class ReviewResource(SpreadsheetResource):
         for key in REVIEW_TEXT_FIELDS:
             parsed.read(row, key, long_text)
         parsed.read(row, "signer_on_behalf", parse_bool)
+        read_version(parsed, row)
+        parsed.values["row_number"] = self.row_number(row)
         parsed.read(row, "issuing_organization", self.organizations.get_or_none)
         values = {}
         for indicator in self.indicators:
@@ -817,8 +885,13 @@ class ReviewResource(SpreadsheetResource):
                     indicator_values=values,
                     **self.fields_of(parsed),
                 )
+            check_version(review, parsed, _("hội nghị sơ kết, tổng kết"))
             return services.review_update(
-                review=review, user=self.user, indicator_values=values, **self.fields_of(parsed)
+                review=review,
+                user=self.user,
+                expected_version=parsed.get("version"),
+                indicator_values=values,
+                **self.fields_of(parsed),
             )
         except PermissionDenied as exc:
             raise ValidationError(str(exc)) from exc
@@ -841,6 +914,7 @@ class ReviewResource(SpreadsheetResource):
             "agreement_date": date_out(a.signed_on or a.valid_from),
             "kind": r.get_kind_display(),
             "year": r.year,
+            "version": r.version,
             "signer_on_behalf": str(_("Có") if r.signer_on_behalf else _("Không")),
             "issuing_organization": (
                 (r.issuing_organization.code or r.issuing_organization.name)

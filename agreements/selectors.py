@@ -16,6 +16,7 @@ from django.utils import timezone
 from agreements.models import (
     Agreement,
     AgreementParty,
+    Attachment,
     FocusArea,
     Indicator,
     IndicatorTotal,
@@ -54,11 +55,13 @@ def agreement_list(agreements: QuerySet) -> QuerySet:
 def agreement_detail(agreements: QuerySet) -> QuerySet:
     return (
         agreement_list(agreements)
-        .select_related("supersedes", "superseded_by", "created_by", "updated_by")
+        .select_related("created_by", "updated_by")
         .prefetch_related(
             "focus_areas",
             "legal_bases",
-            "attachments",
+            Prefetch("supersedes", queryset=Agreement.objects.order_by("valid_from", "id")),
+            Prefetch("superseded_by", queryset=Agreement.objects.order_by("valid_from", "id")),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("removed_by")),
             Prefetch(
                 "reviews",
                 queryset=Review.objects.order_by("-year", "-held_on").prefetch_related(

@@ -6,6 +6,7 @@ writes, and records who made the change in the history tables.
 
 import datetime
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ from agreements.models import (
 from agreements.selectors import Contributions, TotalKey, figure_contributions
 from units import organization_services
 from units.models import AdministrativeUnit, Organization
+from units.scoping import restrict
 
 Status = Agreement.Status
 
@@ -53,6 +55,8 @@ AGREEMENT_EDITABLE_FIELDS = (
     "signed_at",
     "valid_from",
     "valid_until",
+    "period_start_year",
+    "period_end_year",
     "summary",
     "province",
 )
@@ -120,6 +124,14 @@ class AgreementInput:
     focus_areas: list[FocusArea] = field(default_factory=list)
     legal_bases: list[LegalDocument] = field(default_factory=list)
     parties: list[PartyInput] = field(default_factory=list)
+    period_start_year: int | None = None
+    period_end_year: int | None = None
+    # The agreements this one replaces; they are superseded once it is in force.
+    supersedes: list[Agreement] = field(default_factory=list)
+
+
+# The years a period (giai đoạn) may name: the Border Guard's agreements start after 1959.
+TERM_YEARS = (1959, 2100)
 
 
 def _today() -> datetime.date:
@@ -173,6 +185,19 @@ def _validate_dates(data: AgreementInput) -> None:
         errors.setdefault("valid_until", []).append(
             _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
         )
+    start, end = data.period_start_year, data.period_end_year
+    for name, year in (("period_start_year", start), ("period_end_year", end)):
+        if year is not None and not TERM_YEARS[0] <= year <= TERM_YEARS[1]:
+            errors.setdefault(name, []).append(
+                _("Năm của giai đoạn phải từ %(first)s đến %(last)s.")
+                % {"first": TERM_YEARS[0], "last": TERM_YEARS[1]}
+            )
+    if end is not None and start is None:
+        errors.setdefault("period_start_year", []).append(_("Hãy ghi năm bắt đầu của giai đoạn."))
+    elif start is not None and end is not None and end < start:
+        errors.setdefault("period_end_year", []).append(
+            _("Năm kết thúc giai đoạn không thể trước năm bắt đầu.")
+        )
     if data.signed_on:
         if data.signed_on > _today():
             errors.setdefault("signed_on", []).append(_("Ngày ký không thể ở tương lai."))
@@ -202,26 +227,6 @@ def _validate_no_overlap(*, parties_key: str, valid_from, valid_until, exclude: 
                 )
                 % {"title": clash.title, "period": clash.period_label}
             }
-        )
-
-
-def agreement_validate(*, data: AgreementInput, agreement: Agreement | None = None) -> None:
-    """Every rule on an agreement's content, for paths that save by other means (admin).
-
-    The overlap rule binds only agreements in force; without an agreement in hand the
-    content is checked as if it were to come into force.
-    """
-    _validate_dates(data)
-    _validate_parties(data)
-    if agreement is None or agreement.status == Status.IN_FORCE:
-        _validate_no_overlap(
-            parties_key=_parties_key(data.parties),
-            valid_from=data.valid_from,
-            valid_until=data.valid_until,
-            exclude=[
-                agreement.pk if agreement else None,
-                agreement.supersedes_id if agreement else None,
-            ],
         )
 
 
@@ -260,20 +265,52 @@ def _check_not_locked(agreement: Agreement) -> None:
         )
 
 
+def _validate_supersedes(data: AgreementInput, agreement: Agreement | None = None) -> None:
+    """What an agreement replaces: signed agreements that came into force before it."""
+    errors = []
+    for old in data.supersedes:
+        if agreement is not None and old.pk == agreement.pk:
+            errors.append(_("Văn bản không thể thay thế chính nó."))
+        elif old.status == Status.DRAFT:
+            errors.append(
+                _("“%(title)s” còn là dự thảo nên không thể bị thay thế.") % {"title": old.title}
+            )
+        elif data.valid_from <= old.valid_from:
+            errors.append(
+                _("Văn bản mới phải có hiệu lực sau ngày văn bản “%(title)s” có hiệu lực.")
+                % {"title": old.title}
+            )
+    if errors:
+        raise ValidationError({"supersedes": errors})
+
+
+def _supersede(new: Agreement, user) -> None:
+    """The agreements `new` replaces, still in force or expired, end when it starts.
+
+    One already superseded, or ended early (a partner dissolved), keeps its status:
+    it is only linked, as a district regulation replaced by several commune ones is.
+    """
+    if new.status == Status.DRAFT:
+        return
+    for old in new.supersedes.filter(status__in=[Status.IN_FORCE, Status.EXPIRED]):
+        _transition(old, Status.SUPERSEDED)
+        old.ended_on = new.valid_from
+        _save_status(old, user)
+
+
 @transaction.atomic
-def agreement_create(
-    *, user, data: AgreementInput, in_force: bool = True, supersedes: Agreement | None = None
-) -> Agreement:
+def agreement_create(*, user, data: AgreementInput, in_force: bool = True) -> Agreement:
     """Record a signed agreement (in force) or a draft; validates every rule first."""
     _validate_dates(data)
     _validate_parties(data)
+    _validate_supersedes(data)
     parties_key = _parties_key(data.parties)
     if in_force:
         _validate_no_overlap(
             parties_key=parties_key,
             valid_from=data.valid_from,
             valid_until=data.valid_until,
-            exclude=[supersedes.pk if supersedes else None],
+            exclude=[a.pk for a in data.supersedes],
         )
     agreement = Agreement(
         kind=data.kind,
@@ -283,10 +320,11 @@ def agreement_create(
         signed_at=data.signed_at,
         valid_from=data.valid_from,
         valid_until=data.valid_until,
+        period_start_year=data.period_start_year,
+        period_end_year=data.period_end_year,
         summary=data.summary,
         province=data.province or _infer_province(data.parties),
         status=Status.IN_FORCE if in_force else Status.DRAFT,
-        supersedes=supersedes,
         parties_key=parties_key,
         created_by=user,
         updated_by=user,
@@ -294,11 +332,13 @@ def agreement_create(
     agreement._history_user = user
     _save_with_relations(agreement, data, created=True)
     _save_parties(agreement, data.parties, user)
+    if data.supersedes:
+        _supersede(agreement, user)
     return agreement
 
 
 # Set by the service from objects it holds; checking them again costs a query each.
-_TRUSTED_FIELDS = ["supersedes", "province", "created_by", "updated_by"]
+_TRUSTED_FIELDS = ["province", "created_by", "updated_by"]
 
 
 def _save_with_relations(agreement: Agreement, data: AgreementInput, *, created: bool) -> None:
@@ -314,13 +354,20 @@ def _save_with_relations(agreement: Agreement, data: AgreementInput, *, created:
         agreement.save()
         agreement.focus_areas.set(data.focus_areas)
         agreement.legal_bases.set(data.legal_bases)
+        # A new agreement has no links to compare with: an empty set costs a query.
+        if data.supersedes or not created:
+            agreement.supersedes.set(data.supersedes)
     finally:
         del agreement.skip_history_when_saving
     AGREEMENT_HISTORY.create_historical_record(agreement, "+" if created else "~")
 
 
 def _bump_version(model, obj, expected_version: int | None) -> None:
-    """Optimistic lock: claim the next version or fail if someone saved in between."""
+    """Optimistic lock: claim the next version or fail if someone saved in between.
+
+    Edits of content always name the version they started from (agreement_update,
+    review_update); status moves pass None, as they judge the row as it is now.
+    """
     query = model.objects.filter(pk=obj.pk)
     if expected_version is not None:
         query = query.filter(version=expected_version)
@@ -331,21 +378,54 @@ def _bump_version(model, obj, expected_version: int | None) -> None:
     obj.version = model.objects.values_list("version", flat=True).get(pk=obj.pk)
 
 
+def _require_version(expected_version) -> None:
+    # bool is an int too, and True would pass for version 1.
+    if not isinstance(expected_version, int) or isinstance(expected_version, bool):
+        raise TypeError("expected_version must be the int version the edit started from")
+
+
+def _validate_links_kept(agreement: Agreement, data: AgreementInput) -> None:
+    """A link may go only if its agreement does not stay superseded by nothing."""
+    dropped = set(agreement.supersedes.values_list("pk", flat=True)) - {
+        a.pk for a in data.supersedes
+    }
+    orphaned = (
+        Agreement.objects.filter(pk__in=dropped, status=Status.SUPERSEDED)
+        .exclude(superseded_by__in=Agreement.objects.exclude(pk=agreement.pk))
+        .values_list("title", flat=True)
+    )
+    if orphaned:
+        raise ValidationError(
+            {
+                "supersedes": [
+                    _(
+                        "“%(title)s” đã chuyển sang được thay thế bởi văn bản này; không thể bỏ liên kết."
+                    )
+                    % {"title": title}
+                    for title in orphaned
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def agreement_update(
-    *, agreement: Agreement, user, data: AgreementInput, expected_version: int | None = None
+    *, agreement: Agreement, user, data: AgreementInput, expected_version: int
 ) -> Agreement:
     """Edit an agreement's content; refused if someone else saved since `expected_version`."""
+    _require_version(expected_version)
     _check_not_locked(agreement)
     _validate_dates(data)
     _validate_parties(data)
+    _validate_supersedes(data, agreement)
+    _validate_links_kept(agreement, data)
     parties_key = _parties_key(data.parties)
     if agreement.status == Status.IN_FORCE:
         _validate_no_overlap(
             parties_key=parties_key,
             valid_from=data.valid_from,
             valid_until=data.valid_until,
-            exclude=[agreement.pk, agreement.supersedes_id],
+            exclude=[agreement.pk, *(a.pk for a in data.supersedes)],
         )
     _bump_version(Agreement, agreement, expected_version)
     reviews = list(agreement.reviews.values_list("pk", flat=True))
@@ -359,27 +439,10 @@ def agreement_update(
     agreement._history_user = user
     _save_with_relations(agreement, data, created=False)
     _save_parties(agreement, data.parties, user)
+    if data.supersedes:
+        _supersede(agreement, user)
     # A move to another province moves its reviews' figures with it.
     indicator_totals_update(before=before, review_ids=reviews)
-    return agreement
-
-
-@transaction.atomic
-def agreement_parties_recorded(*, agreement: Agreement, user) -> Agreement:
-    """Bring the agreement's key of parties in line with its party rows, once they were
-    edited elsewhere (the admin's party inline): with history and a new version, so an
-    edit form opened before is refused rather than saved over the change."""
-    stored = AgreementParty.objects.filter(agreement=agreement).values_list(
-        "organization_id", flat=True
-    )
-    key = ",".join(str(pk) for pk in sorted(set(stored)))
-    if agreement.parties_key == key:
-        return agreement
-    _bump_version(Agreement, agreement, None)
-    agreement.parties_key = key
-    agreement.updated_by = user
-    agreement._history_user = user
-    agreement.save(update_fields=["parties_key", "version", "updated_by", "updated_at"])
     return agreement
 
 
@@ -403,16 +466,18 @@ def agreement_activate(*, agreement: Agreement, user) -> Agreement:
         parties_key=agreement.parties_key,
         valid_from=agreement.valid_from,
         valid_until=agreement.valid_until,
-        exclude=[agreement.pk, agreement.supersedes_id],
+        exclude=[agreement.pk, *agreement.supersedes.values_list("pk", flat=True)],
     )
-    return _save_status(agreement, user)
+    _save_status(agreement, user)
+    _supersede(agreement, user)
+    return agreement
 
 
 def _save_status(agreement: Agreement, user) -> Agreement:
     agreement.updated_by = user
     agreement._history_user = user
     _bump_version(Agreement, agreement, None)
-    agreement.full_clean(exclude=["supersedes"])
+    agreement.full_clean()
     agreement.save()
     return agreement
 
@@ -468,17 +533,73 @@ def agreement_renew(*, old: Agreement, user, data: AgreementInput) -> Agreement:
         raise ValidationError(
             _("Chỉ văn bản đang hiệu lực hoặc đã hết hiệu lực mới có thể được thay thế.")
         )
-    if hasattr(old, "superseded_by"):
-        raise ValidationError(_("Văn bản này đã được thay thế bởi một văn bản khác."))
     if data.valid_from <= old.valid_from:
         raise ValidationError(
             {"valid_from": _("Văn bản mới phải có hiệu lực sau ngày văn bản cũ có hiệu lực.")}
         )
-    new = agreement_create(user=user, data=data, supersedes=old)
-    _transition(old, Status.SUPERSEDED)
-    old.ended_on = data.valid_from
-    _save_status(old, user)
-    return new
+    if old not in data.supersedes:
+        data.supersedes = [old, *data.supersedes]
+    return agreement_create(user=user, data=data)
+
+
+def _check_in_scope(model, obj, user) -> None:
+    # Views fetch through get_scoped_or_404 already; a script or a later view that
+    # forgets to must not delete another province's record.
+    if not restrict(model.objects.filter(pk=obj.pk), user).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def agreement_delete(*, agreement: Agreement, user) -> None:
+    """Delete a draft that was never signed; the history keeps it and its parties.
+
+    Anything signed stays on record: it ends by expiry, termination or supersession.
+    """
+    _check_in_scope(Agreement, agreement, user)
+    agreement.refresh_from_db(from_queryset=Agreement.objects.select_for_update())
+    if agreement.status != Status.DRAFT:
+        raise ValidationError(_("Chỉ có thể xóa văn bản còn là dự thảo."))
+    for party in agreement.parties.all():
+        party._history_user = user
+        party.delete()
+    for attachment in agreement.attachments.all():
+        attachment._history_user = user
+        attachment.delete()
+    agreement._history_user = user
+    agreement.delete()
+
+
+@transaction.atomic
+def agreement_termination_undo(*, agreement: Agreement, user, reason: str) -> Agreement:
+    """An admin takes back a termination recorded by mistake; the reason goes to history.
+
+    The agreement returns to force, or expires if its period has ended meanwhile, and
+    must not clash with an agreement that came into force since.
+    """
+    if not (user and user.is_superuser):
+        raise PermissionDenied(_("Chỉ quản trị viên mới có thể hủy việc chấm dứt."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Hãy ghi lý do hủy việc chấm dứt.")})
+    agreement.refresh_from_db(from_queryset=Agreement.objects.select_for_update())
+    if agreement.status != Status.TERMINATED:
+        raise ValidationError(_("Văn bản không ở trạng thái chấm dứt."))
+    if agreement.valid_until is not None and agreement.valid_until < _today():
+        agreement.status = Status.EXPIRED
+        agreement.ended_on = agreement.valid_until + datetime.timedelta(days=1)
+    else:
+        _validate_no_overlap(
+            parties_key=agreement.parties_key,
+            valid_from=agreement.valid_from,
+            valid_until=agreement.valid_until,
+            exclude=[agreement.pk, *agreement.supersedes.values_list("pk", flat=True)],
+        )
+        agreement.status = Status.IN_FORCE
+        agreement.ended_on = None
+    agreement.termination_reason = ""
+    agreement.termination_note = ""
+    agreement._change_reason = reason
+    return _save_status(agreement, user)
 
 
 @transaction.atomic
@@ -649,12 +770,16 @@ def review_update(
     *,
     review: Review,
     user,
-    expected_version: int | None = None,
+    expected_version: int,
     indicator_values: dict | None = None,
     focus_results: dict | None = None,
     **fields,
 ) -> Review:
-    """Edit a review; an approved review is locked for everyone but admins."""
+    """Edit a review; an approved review is locked for everyone but admins.
+
+    Refused if someone else saved it since `expected_version`.
+    """
+    _require_version(expected_version)
     if not _can_edit_review(review, user):
         raise PermissionDenied(_("Báo cáo đã được duyệt; chỉ quản trị viên mới có thể sửa."))
     # The agreement before the review, the order agreement_update locks them in.
@@ -691,6 +816,26 @@ def review_approve(*, review: Review, user) -> Review:
     review._history_user = user
     review.save()
     return review
+
+
+@transaction.atomic
+def review_delete(*, review: Review, user) -> None:
+    """Delete a draft review; its figures leave the stored totals, the history keeps it."""
+    _check_in_scope(Review, review, user)
+    _lock_agreement(review.agreement_id)
+    review.refresh_from_db(from_queryset=Review.objects.select_for_update())
+    if review.status != Review.Status.DRAFT:
+        raise ValidationError(_("Chỉ có thể xóa báo cáo chưa được duyệt."))
+    before = indicator_contributions(review_ids=[review.pk])
+    for item in [*review.indicator_values.all(), *review.focus_results.all()]:
+        item._history_user = user
+        item.delete()
+    for attachment in review.attachments.all():
+        attachment._history_user = user
+        attachment.delete()
+    indicator_totals_update(before=before, review_ids=[review.pk])
+    review._history_user = user
+    review.delete()
 
 
 # Stored indicator totals --------------------------------------------------------------
@@ -809,7 +954,25 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-@transaction.atomic
+@contextmanager
+def files_discarded_on_failure():
+    """Yield a list to note stored file names in; if the block fails, delete them.
+
+    The rows that pointed to them were rolled back, and a file no record points to
+    would stay in storage for ever. Enter it outside the transaction that writes the
+    rows, so that transaction has rolled back before the files are judged.
+    """
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        storage = Attachment._meta.get_field("file").storage
+        for name in stored:
+            if not Attachment.objects.filter(file=name).exists():
+                storage.delete(name)
+        raise
+
+
 def attachment_add(
     *,
     user,
@@ -819,8 +982,18 @@ def attachment_add(
     description: str = "",
 ) -> Attachment:
     """Store a signed scan or minutes: PDF, JPEG or PNG only, within the size limit, once."""
-    if (agreement is None) == (review is None):
-        raise ValueError("attach to exactly one of agreement or review")
+    with files_discarded_on_failure() as stored:
+        return _attachment_store(
+            user=user,
+            uploaded_file=uploaded_file,
+            owner={"agreement": agreement, "review": review},
+            description=description,
+            stored=stored,
+        )
+
+
+def _check_upload(uploaded_file) -> tuple[str, str]:
+    """(content type, SHA-256) of an acceptable upload; refused with the reason otherwise."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if uploaded_file.size > limit:
         raise ValidationError(
@@ -839,9 +1012,15 @@ def attachment_add(
         )
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
-    sha256 = digest.hexdigest()
-    owner = {"agreement": agreement} if agreement else {"review": review}
-    if Attachment.objects.filter(sha256=sha256, **owner).exists():
+    return content_type, digest.hexdigest()
+
+
+@transaction.atomic
+def _attachment_store(*, user, uploaded_file, owner: dict, description: str, stored: list):
+    if len([v for v in owner.values() if v is not None]) != 1:
+        raise ValueError("attach to exactly one of agreement or review")
+    content_type, sha256 = _check_upload(uploaded_file)
+    if Attachment.objects.current().filter(sha256=sha256, **owner).exists():
         raise ValidationError({"file": _("Tệp này đã được tải lên cho bản ghi này.")})
     uploaded_file.seek(0)
     attachment = Attachment(
@@ -855,6 +1034,53 @@ def attachment_add(
     )
     # Streamed to storage chunk by chunk, never read whole into memory.
     attachment.file.save(sha256, uploaded_file, save=False)
+    stored.append(attachment.file.name)
+    attachment._history_user = user
     attachment.full_clean()
     attachment.save()
     return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, user) -> Attachment:
+    """Take a file off its record's page; the file and its row stay, for the history."""
+    _check_in_scope(Attachment, attachment, user)
+    attachment.refresh_from_db(from_queryset=Attachment.objects.select_for_update())
+    if attachment.removed_at is not None:
+        raise ValidationError(_("Tệp này đã được gỡ bỏ."))
+    attachment.removed_at = timezone.now()
+    attachment.removed_by = user
+    attachment._history_user = user
+    attachment.save(update_fields=["removed_at", "removed_by"])
+    return attachment
+
+
+def attachment_replace(
+    *, attachment: Attachment, user, uploaded_file, description: str = ""
+) -> Attachment:
+    """A better scan takes the place of a file, which stays reachable from the history."""
+    with files_discarded_on_failure() as stored, transaction.atomic():
+        attachment_remove(attachment=attachment, user=user)
+        return _attachment_store(
+            user=user,
+            uploaded_file=uploaded_file,
+            owner={"agreement": attachment.agreement, "review": attachment.review},
+            description=description or attachment.description,
+            stored=stored,
+        )
+
+
+def agreement_create_with_scan(
+    *, user, data: AgreementInput, in_force: bool = True, scan, description: str = ""
+) -> Agreement:
+    """Record an agreement and its signed scan at once: both are kept, or neither."""
+    with files_discarded_on_failure() as stored, transaction.atomic():
+        agreement = agreement_create(user=user, data=data, in_force=in_force)
+        _attachment_store(
+            user=user,
+            uploaded_file=scan,
+            owner={"agreement": agreement},
+            description=description,
+            stored=stored,
+        )
+        return agreement

@@ -11,21 +11,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import selectors, services
 from agreements.forms import (
     AgreementForm,
     AttachmentForm,
+    ConfirmForm,
+    EditAgreementForm,
     NewAgreementForm,
     ReviewForm,
     TerminateForm,
+    TerminationUndoForm,
     apply_service_errors,
     party_formset,
     party_initial,
@@ -35,7 +38,9 @@ from reports.views import NATIONAL as NATIONAL_REPORT_SCOPE
 from units.models import AdministrativeUnit
 from units.roles import can_approve, can_edit
 from units.scoping import get_scoped_or_404, scope_of
+from units.text import search
 
+AUTOCOMPLETE_LIMIT = 20
 EXPIRING_MONTHS = 6
 EXPIRING_SHOWN = 10
 DASHBOARD_CACHE_SECONDS = 300
@@ -182,26 +187,31 @@ def detail_context(request, agreement: Agreement) -> dict:
     for review in reviews:
         review.pdf_url = reverse("reports:review_pdf", args=[review.pk])
         review.preview_url = reverse("reports:review_preview", args=[review.pk])
-    superseded_by = getattr(agreement, "superseded_by", None)
-    return {
+    files = list(agreement.attachments.all())
+    status = agreement.status
+    context = {
         "agreement": agreement,
         "parties": agreement.parties.all(),
         "reviews": reviews,
-        "attachments": agreement.attachments.all(),
+        "attachments": [f for f in files if f.removed_at is None],
+        "removed_attachments": [f for f in files if f.removed_at is not None],
         "history": _status_history(agreement),
-        "superseded_by": superseded_by,
+        "supersedes": agreement.supersedes.all(),
+        "superseded_by": agreement.superseded_by.all(),
         "can_edit": can_edit(user),
         "can_approve": can_approve(user),
         "can_renew": can_edit(user)
-        and superseded_by is None
-        and agreement.status in (Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED),
-        "can_terminate": can_edit(user) and agreement.status == Agreement.Status.IN_FORCE,
-        "can_activate": can_edit(user) and agreement.status == Agreement.Status.DRAFT,
+        and status in (Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED),
+        "can_terminate": can_edit(user) and status == Agreement.Status.IN_FORCE,
+        "can_undo_termination": user.is_superuser and status == Agreement.Status.TERMINATED,
+        "can_activate": can_edit(user) and status == Agreement.Status.DRAFT,
+        "can_delete": can_edit(user) and status == Agreement.Status.DRAFT,
         "can_change": can_edit(user) and not agreement.is_locked_status,
-        "can_review": can_edit(user) and agreement.status != Agreement.Status.DRAFT,
-        "terminate_form": TerminateForm(),
+        "can_review": can_edit(user) and status != Agreement.Status.DRAFT,
+        "can_change_files": can_edit(user),
         "attachment_form": AttachmentForm(),
     }
+    return context
 
 
 # Create, edit, renew -----------------------------------------------------------------
@@ -226,7 +236,8 @@ def _agreement_form_page(request, *, form, parties, party_errors, agreement=None
 
 def _bound_forms(request, form_class, *, initial=None, party_data=None, extra=1):
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, user=request.user, initial=initial)
+    files = request.FILES if request.method == "POST" else None
+    form = form_class(data, files, user=request.user, initial=initial)
     # Posted rows stand on their own: compared with the stored parties, an unchanged
     # row would count as an empty extra row and drop out.
     parties = party_formset(
@@ -249,14 +260,24 @@ def agreement_create(request):
     form, parties = _bound_forms(request, NewAgreementForm, extra=3)
     party_errors: list[str] = []
     if request.method == "POST" and _valid(form, parties):
+        data = form.agreement_input(parties.party_inputs())
+        in_force = not form.cleaned_data["draft"]
+        scan = form.cleaned_data["scan"]
         try:
-            agreement = services.agreement_create(
-                user=request.user,
-                data=form.agreement_input(parties.party_inputs()),
-                in_force=not form.cleaned_data["draft"],
-            )
+            if scan:
+                agreement = services.agreement_create_with_scan(
+                    user=request.user,
+                    data=data,
+                    in_force=in_force,
+                    scan=scan,
+                    description=form.cleaned_data["scan_description"],
+                )
+            else:
+                agreement = services.agreement_create(
+                    user=request.user, data=data, in_force=in_force
+                )
         except ValidationError as error:
-            apply_service_errors(error, form, {"parties": party_errors})
+            apply_service_errors(error, form, {"parties": party_errors}, aliases={"file": "scan"})
         else:
             messages.success(request, _("Đã lưu văn bản phối hợp."))
             return redirect("agreements:detail", pk=agreement.pk)
@@ -271,8 +292,8 @@ def agreement_edit(request, pk):
     _require_edit(request.user)
     form, parties = _bound_forms(
         request,
-        AgreementForm,
-        initial=AgreementForm.initial_from(agreement),
+        EditAgreementForm,
+        initial=EditAgreementForm.initial_from(agreement),
         party_data=party_initial(agreement),
     )
     party_errors: list[str] = []
@@ -304,8 +325,16 @@ def agreement_renew(request, pk):
     old = _scoped_agreement(request, pk, selectors.agreement_detail(Agreement.objects))
     _require_edit(request.user)
     initial = AgreementForm.initial_from(old)
-    initial.pop("version")
-    initial.update({"number": "", "signed_on": None, "valid_until": None})
+    initial.update(
+        {
+            "number": "",
+            "signed_on": None,
+            "valid_until": None,
+            "period_start_year": None,
+            "period_end_year": None,
+            "supersedes": [old.pk],
+        }
+    )
     if old.valid_until:
         initial["valid_from"] = old.valid_until + datetime.timedelta(days=1)
     form, parties = _bound_forms(
@@ -335,44 +364,211 @@ def _report(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _confirm_page(request, *, form, title, target, changes, submit, back, danger=False, note=""):
+    """The page a final action shows first: what will change, then one POST to do it."""
+    context = {
+        "form": form,
+        "page_title": title,
+        "target": target,
+        "changes": changes,
+        "submit_label": submit,
+        "back_url": back,
+        "danger": danger,
+        "note": note,
+    }
+    return render(request, "agreements/confirm.html", context)
+
+
+def _status_change(agreement: Agreement, target) -> tuple:
+    return (_("Trạng thái"), agreement.get_status_display(), target.label)
+
+
+def _superseded_changes(agreement: Agreement) -> list[tuple]:
+    """The agreements this one will supersede when it comes into force."""
+    ending = agreement.supersedes.filter(
+        status__in=[Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED]
+    )
+    return [
+        (str(old), old.get_status_display(), Agreement.Status.SUPERSEDED.label) for old in ending
+    ]
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def agreement_terminate(request, pk):
     agreement = _scoped_agreement(request, pk)
     _require_edit(request.user)
-    form = TerminateForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    if agreement.status != Agreement.Status.IN_FORCE:
+        messages.error(request, _("Chỉ văn bản đang có hiệu lực mới có thể chấm dứt."))
         return redirect("agreements:detail", pk=pk)
-    try:
-        services.agreement_terminate(
-            agreement=agreement,
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            on=form.cleaned_data["on"],
-        )
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Đã chấm dứt văn bản."))
-    return redirect("agreements:detail", pk=pk)
+    form = TerminateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_terminate(
+                agreement=agreement,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as error:
+            apply_service_errors(
+                error, form, aliases={"termination_reason": "reason", "ended_on": "on"}
+            )
+        else:
+            messages.success(request, _("Đã chấm dứt văn bản."))
+            return redirect("agreements:detail", pk=pk)
+    return _confirm_page(
+        request,
+        form=form,
+        title=_("Chấm dứt văn bản"),
+        target=agreement,
+        changes=[_status_change(agreement, Agreement.Status.TERMINATED)],
+        note=_(
+            "Văn bản thôi hiệu lực từ ngày chấm dứt; nội dung của nó không thể sửa sau đó. "
+            "Chỉ quản trị viên có thể hủy việc chấm dứt."
+        ),
+        submit=_("Chấm dứt văn bản"),
+        back=reverse("agreements:detail", args=[pk]),
+        danger=True,
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+def agreement_termination_undo(request, pk):
+    agreement = _scoped_agreement(request, pk)
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    if agreement.status != Agreement.Status.TERMINATED:
+        messages.error(request, _("Văn bản không ở trạng thái chấm dứt."))
+        return redirect("agreements:detail", pk=pk)
+    form = TerminationUndoForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_termination_undo(
+                agreement=agreement, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("Đã hủy việc chấm dứt văn bản."))
+            return redirect("agreements:detail", pk=pk)
+    back_to = (
+        Agreement.Status.EXPIRED
+        if agreement.valid_until and agreement.valid_until < timezone.localdate()
+        else Agreement.Status.IN_FORCE
+    )
+    return _confirm_page(
+        request,
+        form=form,
+        title=_("Hủy việc chấm dứt văn bản"),
+        target=agreement,
+        changes=[
+            _status_change(agreement, back_to),
+            (
+                _("Lý do chấm dứt"),
+                agreement.get_termination_reason_display(),
+                "—",
+            ),
+        ],
+        submit=_("Hủy việc chấm dứt"),
+        back=reverse("agreements:detail", args=[pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def agreement_activate(request, pk):
     agreement = _scoped_agreement(request, pk)
     _require_edit(request.user)
-    try:
-        services.agreement_activate(agreement=agreement, user=request.user)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Văn bản đã có hiệu lực."))
-    return redirect("agreements:detail", pk=pk)
+    if agreement.status != Agreement.Status.DRAFT:
+        messages.error(request, _("Chỉ văn bản dự thảo mới có thể ghi nhận có hiệu lực."))
+        return redirect("agreements:detail", pk=pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_activate(agreement=agreement, user=request.user)
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("Văn bản đã có hiệu lực."))
+            return redirect("agreements:detail", pk=pk)
+    return _confirm_page(
+        request,
+        form=form,
+        title=_("Ghi nhận văn bản đã ký, có hiệu lực"),
+        target=agreement,
+        changes=[
+            _status_change(agreement, Agreement.Status.IN_FORCE),
+            *_superseded_changes(agreement),
+        ],
+        submit=_("Ghi nhận có hiệu lực"),
+        back=reverse("agreements:detail", args=[pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_delete(request, pk):
+    agreement = _scoped_agreement(request, pk)
+    _require_edit(request.user)
+    if agreement.status != Agreement.Status.DRAFT:
+        messages.error(request, _("Chỉ có thể xóa văn bản còn là dự thảo."))
+        return redirect("agreements:detail", pk=pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_delete(agreement=agreement, user=request.user)
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("Đã xóa văn bản dự thảo."))
+            return redirect("agreements:list")
+    return _confirm_page(
+        request,
+        form=form,
+        title=_("Xóa văn bản dự thảo"),
+        target=agreement,
+        changes=[],
+        note=_(
+            "Văn bản dự thảo, các bên ký kết và tệp đính kèm của nó bị xóa khỏi danh sách; "
+            "lịch sử thay đổi vẫn được lưu."
+        ),
+        submit=_("Xóa văn bản"),
+        back=reverse("agreements:detail", args=[pk]),
+        danger=True,
+    )
+
+
+@login_required
+@require_GET
+def agreement_autocomplete(request):
+    """Signed agreements the user may see, by number or words of their title."""
+    agreements = Agreement.objects.restrict(request.user).exclude(status=Agreement.Status.DRAFT)
+    query = request.GET.get("q", "")
+    if query.strip():
+        agreements = search(agreements, query)
+    agreements = agreements.select_related("province").order_by("-valid_from", "-id")[
+        :AUTOCOMPLETE_LIMIT
+    ]
+    results = [
+        {
+            "id": agreement.pk,
+            "text": str(agreement),
+            "detail": ", ".join(
+                part
+                for part in (
+                    agreement.get_status_display(),
+                    agreement.period_label,
+                    agreement.province.name if agreement.province else "",
+                )
+                if part
+            ),
+        }
+        for agreement in agreements
+    ]
+    return JsonResponse({"results": results})
 
 
 # Attachments -------------------------------------------------------------------------
@@ -402,6 +598,91 @@ def attachment_upload(request, pk):
             for message in errors:
                 messages.error(request, message)
     return redirect("agreements:detail", pk=pk)
+
+
+def _attachment_owner_url(attachment: Attachment) -> str:
+    if attachment.agreement_id:
+        return reverse("agreements:detail", args=[attachment.agreement_id])
+    return reverse("agreements:review_detail", args=[attachment.review_id])
+
+
+def _changeable_attachment(request, pk) -> Attachment:
+    attachment = get_scoped_or_404(
+        Attachment.objects.select_related("agreement", "review"), request.user, pk=pk
+    )
+    _require_edit(request.user)
+    return attachment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachment_remove(request, pk):
+    attachment = _changeable_attachment(request, pk)
+    back = _attachment_owner_url(attachment)
+    if attachment.removed_at is not None:
+        messages.error(request, _("Tệp này đã được gỡ bỏ."))
+        return redirect(back)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attachment_remove(attachment=attachment, user=request.user)
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("Đã gỡ tệp; tệp vẫn xem được trong lịch sử."))
+            return redirect(back)
+    return _confirm_page(
+        request,
+        form=form,
+        title=_("Gỡ tệp đính kèm"),
+        target=attachment,
+        changes=[],
+        note=_(
+            "Tệp không còn hiện trong danh sách tệp đính kèm nhưng vẫn được lưu và tải được "
+            "từ mục tệp đã gỡ."
+        ),
+        submit=_("Gỡ tệp"),
+        back=back,
+        danger=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachment_replace(request, pk):
+    attachment = _changeable_attachment(request, pk)
+    back = _attachment_owner_url(attachment)
+    if attachment.removed_at is not None:
+        messages.error(request, _("Tệp này đã được gỡ bỏ."))
+        return redirect(back)
+    form = AttachmentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"description": attachment.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attachment_replace(
+                attachment=attachment,
+                user=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("Đã thay tệp; tệp cũ vẫn xem được trong lịch sử."))
+            return redirect(back)
+    return _confirm_page(
+        request,
+        form=form,
+        title=_("Thay tệp đính kèm"),
+        target=attachment,
+        changes=[],
+        note=_("Tệp cũ được gỡ khỏi danh sách nhưng vẫn được lưu và tải được từ mục tệp đã gỡ."),
+        submit=_("Thay tệp"),
+        back=back,
+    )
 
 
 @login_required
@@ -542,21 +823,76 @@ def review_detail_context(request, review: Review) -> dict:
         "can_edit": can_edit(user)
         and (review.status != Review.Status.APPROVED or user.is_superuser),
         "can_approve": can_approve(user) and review.status == Review.Status.DRAFT,
+        "can_delete": can_edit(user) and review.status == Review.Status.DRAFT,
         "pdf_url": reverse("reports:review_pdf", args=[review.pk]),
         "preview_url": reverse("reports:review_preview", args=[review.pk]),
     }
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_approve(request, pk):
     review = _scoped_review(request, pk)
     if not can_approve(request.user):
         raise PermissionDenied
-    try:
-        services.review_approve(review=review, user=request.user)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Đã duyệt báo cáo."))
-    return redirect("agreements:review_detail", pk=review.pk)
+    if review.status != Review.Status.DRAFT:
+        messages.error(request, _("Báo cáo này đã được duyệt."))
+        return redirect("agreements:review_detail", pk=review.pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_approve(review=review, user=request.user)
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("Đã duyệt báo cáo."))
+            return redirect("agreements:review_detail", pk=review.pk)
+    return _confirm_page(
+        request,
+        form=form,
+        title=_("Duyệt báo cáo sơ kết, tổng kết"),
+        target=review,
+        changes=[
+            (
+                _("Trạng thái"),
+                review.get_status_display(),
+                Review.Status.APPROVED.label,
+            )
+        ],
+        note=_("Sau khi duyệt, chỉ quản trị viên mới có thể sửa báo cáo."),
+        submit=_("Duyệt báo cáo"),
+        back=reverse("agreements:review_detail", args=[review.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_delete(request, pk):
+    review = _scoped_review(request, pk)
+    _require_edit(request.user)
+    if review.status != Review.Status.DRAFT:
+        messages.error(request, _("Chỉ có thể xóa báo cáo chưa được duyệt."))
+        return redirect("agreements:review_detail", pk=review.pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_delete(review=review, user=request.user)
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, _("Đã xóa báo cáo dự thảo."))
+            return redirect("agreements:detail", pk=review.agreement_id)
+    return _confirm_page(
+        request,
+        form=form,
+        title=_("Xóa báo cáo sơ kết, tổng kết"),
+        target=review,
+        changes=[],
+        note=_(
+            "Báo cáo, các chỉ tiêu và kết quả của nó bị xóa và không còn được cộng vào "
+            "báo cáo tổng hợp; lịch sử thay đổi vẫn được lưu."
+        ),
+        submit=_("Xóa báo cáo"),
+        back=reverse("agreements:review_detail", args=[review.pk]),
+        danger=True,
+    )

@@ -116,6 +116,7 @@ class AgreementRow:
     period: str
     status: str
     reviewed: bool
+    term: str = ""
 
 
 @dataclass
@@ -409,6 +410,7 @@ def _agreement_row(agreement: Agreement, reviewed: bool) -> AgreementRow:
         period=agreement.period_label,
         status=str(agreement.get_status_display()),
         reviewed=reviewed,
+        term=agreement.term_label,
     )
 
 

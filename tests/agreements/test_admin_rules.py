@@ -1,4 +1,4 @@
-"""Admin edits obey the services' rules, and dissolving offers to terminate agreements."""
+"""Dissolving an organization in admin offers to terminate its agreements."""
 
 import datetime
 

@@ -22,7 +22,12 @@ def test_creating_an_agreement_records_it_and_its_parties_with_the_user(make_agr
 
 def test_an_edit_and_a_termination_add_rows_with_their_users(make_agreement, make_input, users):
     agreement = make_agreement()
-    agreement_update(agreement=agreement, user=users.national, data=make_input(title="Sửa đổi"))
+    agreement_update(
+        agreement=agreement,
+        user=users.national,
+        data=make_input(title="Sửa đổi"),
+        expected_version=agreement.version,
+    )
     agreement_terminate(
         agreement=agreement, user=users.admin, reason="mutual", on=datetime.date(2024, 1, 1)
     )
@@ -43,6 +48,7 @@ def test_removing_a_party_leaves_its_history(make_agreement, make_input, orgs, u
         agreement=agreement,
         user=users.hue_official,
         data=make_input([orgs.bg_command, orgs.city_party]),
+        expected_version=agreement.version,
     )
     assert not AgreementParty.objects.filter(pk=party_pk).exists()
     rows = AgreementParty.history.filter(id=party_pk).order_by("history_id")
@@ -70,7 +76,12 @@ def test_reviews_and_indicator_values_are_recorded_with_their_users(
     make_agreement, make_review, users
 ):
     review = make_review(make_agreement(), indicator_values={"joint_patrols": 4})
-    review_update(review=review, user=users.hue_clerk, indicator_values={"joint_patrols": 6})
+    review_update(
+        review=review,
+        user=users.hue_clerk,
+        expected_version=review.version,
+        indicator_values={"joint_patrols": 6},
+    )
     review_approve(review=review, user=users.hue_official)
     assert [
         (r.history_type, r.history_user, r.status) for r in review.history.order_by("history_id")

@@ -230,10 +230,15 @@ def test_a_province_column_naming_another_province_is_refused(orgs, users):
 def test_a_matching_row_updates_the_agreement_and_an_unchanged_row_is_skipped(orgs, users):
     do_import(spreadsheet([regulation(orgs)]), users.hue_clerk)
     agreement = Agreement.objects.get()
+    headers = [*HEADERS, "Phiên bản"]
 
     unchanged = do_import(spreadsheet([regulation(orgs)]), users.hue_clerk)
     changed = do_import(
-        spreadsheet([regulation(orgs, title="Quy chế phối hợp (sửa đổi)")]), users.national
+        spreadsheet(
+            [[*regulation(orgs, title="Quy chế phối hợp (sửa đổi)"), agreement.version]],
+            headers=headers,
+        ),
+        users.national,
     )
 
     assert [r.action for r in unchanged.rows] == ["skip"]
@@ -247,7 +252,13 @@ def test_a_matching_row_updates_the_agreement_and_an_unchanged_row_is_skipped(or
 @pytest.mark.django_db
 def test_history_records_imported_changes_with_the_importing_user(orgs, users):
     do_import(spreadsheet([regulation(orgs)]), users.hue_clerk)
-    do_import(spreadsheet([regulation(orgs, title="Tên mới")]), users.national)
+    version = Agreement.objects.get().version
+    do_import(
+        spreadsheet(
+            [[*regulation(orgs, title="Tên mới"), version]], headers=[*HEADERS, "Phiên bản"]
+        ),
+        users.national,
+    )
 
     agreement = Agreement.objects.get()
     history = [(h.history_type, h.history_user) for h in agreement.history.order_by("history_id")]

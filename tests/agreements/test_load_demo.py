@@ -49,7 +49,7 @@ def test_the_reform_is_in_the_demo(settings):
     assert district.status == Agreement.Status.TERMINATED
     assert district.termination_reason == Agreement.TerminationReason.PARTNER_DISSOLVED
     assert str(district.ended_on) == "2025-07-01"
-    replacement = district.superseded_by
+    replacement = district.superseded_by.get()
     assert replacement.status == Agreement.Status.IN_FORCE
     assert replacement.province.code == "08"
     xin_man = AdministrativeUnit.objects.get(code="033", valid_until__isnull=False)

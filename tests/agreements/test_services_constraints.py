@@ -52,15 +52,6 @@ def test_an_ended_agreement_needs_its_end_date():
 
 
 @pytest.mark.django_db
-def test_an_agreement_cannot_supersede_itself():
-    item = agreement()
-    item.save()
-    item.supersedes_id = item.pk
-    with pytest.raises(IntegrityError), transaction.atomic():
-        item.save()
-
-
-@pytest.mark.django_db
 def test_a_review_period_cannot_end_before_it_starts():
     parent = agreement(status=Agreement.Status.IN_FORCE)
     parent.save()

@@ -69,21 +69,30 @@ def test_an_approval_makes_an_open_edit_stale(make_agreement, make_review, users
     assert Review.objects.get(pk=review.pk).situation == ""
 
 
-def test_an_edit_without_a_version_never_moves_the_version_backwards(
-    make_agreement, make_input, users
+@pytest.mark.parametrize("version", [None, "1", True])
+def test_an_edit_must_name_the_version_it_started_from(
+    make_agreement, make_review, make_input, users, version
 ):
     agreement = make_agreement()
-    opened_earlier = Agreement.objects.get(pk=agreement.pk)
-    agreement_update(
-        agreement=agreement, user=users.admin, data=make_input(title="Một"), expected_version=1
-    )
-    agreement_update(agreement=opened_earlier, user=users.hue_clerk, data=make_input(title="Hai"))
-    assert Agreement.objects.get(pk=agreement.pk).version == 3
-    with pytest.raises(ConcurrentEditError):
+    review = make_review(agreement)
+    with pytest.raises(TypeError):
         agreement_update(
-            agreement=agreement, user=users.admin, data=make_input(title="Ba"), expected_version=2
+            agreement=agreement,
+            user=users.admin,
+            data=make_input(title="Không phiên bản"),
+            expected_version=version,
         )
-    assert Agreement.objects.get(pk=agreement.pk).title == "Hai"
+    with pytest.raises(TypeError):
+        agreement_update(agreement=agreement, user=users.admin, data=make_input(title="Thiếu"))
+    with pytest.raises(TypeError):
+        review_update(review=review, user=users.admin, expected_version=version, situation="X")
+    agreement.refresh_from_db()
+    review.refresh_from_db()
+    assert (agreement.title, agreement.version, review.version) == (
+        "Quy chế phối hợp giữa Ban Chỉ huy BĐBP và Thành ủy Huế",
+        1,
+        1,
+    )
 
 
 def test_a_status_change_on_a_stale_copy_keeps_the_latest_content(

@@ -90,6 +90,7 @@ def test_an_edit_cannot_create_an_overlap(make_agreement, make_input, orgs, user
             agreement=other,
             user=users.hue_clerk,
             data=make_input([orgs.bg_command, orgs.city_party]),
+            expected_version=other.version,
         )
     assert "parties" in exc.value.message_dict
     other.refresh_from_db()

@@ -25,8 +25,8 @@ def test_renewing_supersedes_the_old_agreement_at_the_new_start(make_agreement, 
     new = agreement_renew(old=old, user=users.hue_clerk, data=renewal)
     old.refresh_from_db()
     assert new.status == Agreement.Status.IN_FORCE
-    assert new.supersedes == old
-    assert old.superseded_by == new
+    assert list(new.supersedes.all()) == [old]
+    assert list(old.superseded_by.all()) == [new]
     assert old.status == Agreement.Status.SUPERSEDED
     assert old.ended_on == NEW_START
     assert old.updated_by == users.hue_clerk

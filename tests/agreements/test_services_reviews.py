@@ -52,7 +52,7 @@ def test_an_edit_cannot_move_a_review_onto_a_taken_year(agreement, make_review, 
     make_review(agreement, year=2023)
     other = make_review(agreement, year=2024)
     with pytest.raises(ValidationError) as exc:
-        review_update(review=other, user=users.hue_clerk, year=2023)
+        review_update(review=other, user=users.hue_clerk, expected_version=other.version, year=2023)
     assert "year" in exc.value.message_dict
     assert Review.objects.get(pk=other.pk).year == 2024
 
@@ -101,7 +101,12 @@ def test_an_approved_review_is_locked_for_a_clerk(agreement, make_review, users)
     review = make_review(agreement, situation="Ban đầu")
     review_approve(review=review, user=users.hue_official)
     with pytest.raises(PermissionDenied) as exc:
-        review_update(review=review, user=users.hue_clerk, situation="Sửa sau khi duyệt")
+        review_update(
+            review=review,
+            user=users.hue_clerk,
+            expected_version=review.version,
+            situation="Sửa sau khi duyệt",
+        )
     assert str(exc.value) == "Báo cáo đã được duyệt; chỉ quản trị viên mới có thể sửa."
     assert Review.objects.get(pk=review.pk).situation == "Ban đầu"
 
@@ -109,7 +114,12 @@ def test_an_approved_review_is_locked_for_a_clerk(agreement, make_review, users)
 def test_an_approved_review_is_editable_by_an_admin(agreement, make_review, users):
     review = make_review(agreement)
     review_approve(review=review, user=users.hue_official)
-    review_update(review=review, user=users.admin, situation="Bổ sung số liệu")
+    review_update(
+        review=review,
+        user=users.admin,
+        expected_version=review.version,
+        situation="Bổ sung số liệu",
+    )
     review.refresh_from_db()
     assert review.situation == "Bổ sung số liệu"
     assert review.status == Review.Status.APPROVED

@@ -137,7 +137,10 @@ def test_a_terminated_agreement_cannot_be_edited(make_agreement, make_input, use
     )
     with pytest.raises(ValidationError) as exc:
         agreement_update(
-            agreement=agreement, user=users.hue_clerk, data=make_input(title="Sửa đổi")
+            agreement=agreement,
+            user=users.hue_clerk,
+            data=make_input(title="Sửa đổi"),
+            expected_version=agreement.version,
         )
     assert exc.value.messages == ["Văn bản đã chấm dứt; không thể sửa nội dung."]
     agreement.refresh_from_db()
@@ -146,7 +149,12 @@ def test_a_terminated_agreement_cannot_be_edited(make_agreement, make_input, use
 
 def test_an_edit_does_not_change_the_status(make_agreement, make_input, users):
     agreement = make_agreement(in_force=False)
-    agreement_update(agreement=agreement, user=users.hue_clerk, data=make_input(title="Sửa"))
+    agreement_update(
+        agreement=agreement,
+        user=users.hue_clerk,
+        data=make_input(title="Sửa"),
+        expected_version=agreement.version,
+    )
     agreement.refresh_from_db()
     assert agreement.title == "Sửa"
     assert agreement.status == Status.DRAFT

@@ -87,7 +87,10 @@ def test_indicator_totals_add_up_the_scope_and_compare_with_the_previous_year(wo
 
 def test_a_figure_edited_through_the_services_shows_in_both_summaries(world):
     review_update(
-        review=world.party_review, user=world.hue_user, indicator_values={"joint_patrols": 1000}
+        review=world.party_review,
+        user=world.hue_user,
+        expected_version=world.party_review.version,
+        indicator_values={"joint_patrols": 1000},
     )
     patrols = "Tuần tra song phương, phối hợp"
     rows = {r.name: r for r in selectors.annual_summary_data(world.hue, 2025).indicators}

@@ -168,7 +168,12 @@ def test_an_indicator_edited_through_the_service_invalidates_the_annual_summary(
     client.force_login(world.hue_user)
     first = download(client, client.get(annual_url()))
     review = Review.objects.get(pk=world.party_review.pk)
-    review_update(review=review, user=world.hue_user, indicator_values={"joint_patrols": "4321"})
+    review_update(
+        review=review,
+        user=world.hue_user,
+        expected_version=review.version,
+        indicator_values={"joint_patrols": "4321"},
+    )
     second = download(client, client.get(annual_url()))
     assert first != second
     assert len(list(report_cache.glob("annual-2025-46-*.pdf"))) == 1

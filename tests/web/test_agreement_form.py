@@ -145,7 +145,7 @@ def test_renewing_supersedes_the_old_agreement(staff_client, world):
     new = Agreement.objects.get(number="02-QC/ĐU")
     old.refresh_from_db()
     assert old.status == Agreement.Status.SUPERSEDED
-    assert new.supersedes == old
+    assert list(new.supersedes.all()) == [old]
     page = staff_client.get(f"/agreements/{old.pk}/").content.decode()
     assert f"/agreements/{new.pk}/" in page
 
@@ -190,6 +190,7 @@ def test_the_page_offers_an_edit_exactly_when_the_service_accepts_one(
         [world.hue_post, world.hue_commune_party],
         title="Sửa lỗi chính tả",
         province=str(world.hue.pk),
+        version=str(agreement.version),
     )
     staff_client.post(f"/agreements/{agreement.pk}/edit/", data)
     agreement.refresh_from_db()

@@ -72,3 +72,56 @@ def test_a_stale_review_edit_is_refused_and_nothing_is_overwritten(staff_client,
     assert "đã được người khác sửa" in response.content.decode()
     review.refresh_from_db()
     assert review.chaired_by == "Người khác"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_an_agreement_edit_posted_without_its_version_is_refused_with_a_message(
+    staff_client, world, version
+):
+    agreement = world.agreement
+    data = form_data(
+        [world.hue_command, world.hue_commune_party],
+        title="Không có phiên bản",
+        number=agreement.number,
+        province=str(world.hue.pk),
+        valid_from="2025-01-12",
+    )
+    if version is not None:
+        data["version"] = version
+    response = staff_client.post(f"/agreements/{agreement.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "thiếu phiên bản" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.title != "Không có phiên bản"
+
+
+@pytest.mark.django_db
+def test_a_review_edit_posted_without_its_version_is_refused_with_a_message(
+    staff_client, world, review
+):
+    data = {
+        "kind": "annual",
+        "year": "2025",
+        "period_start": "2025-01-12",
+        "period_end": "2025-12-31",
+        "chaired_by": "Không có phiên bản",
+    }
+    response = staff_client.post(f"/reviews/{review.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "thiếu phiên bản" in response.content.decode()
+    review.refresh_from_db()
+    assert review.chaired_by == ""
+
+
+@pytest.mark.django_db
+def test_a_new_review_needs_no_version(staff_client, world):
+    data = {
+        "kind": "annual",
+        "year": "2025",
+        "period_start": "2025-01-12",
+        "period_end": "2025-12-31",
+    }
+    response = staff_client.post(f"/agreements/{world.agreement.pk}/reviews/new/", data)
+    assert response.status_code == 302
+    assert Review.objects.filter(agreement=world.agreement).exists()
