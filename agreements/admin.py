@@ -4,7 +4,6 @@ from django.db import router, transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements import services
@@ -21,6 +20,7 @@ from agreements.models import (
 )
 from agreements.resources import AgreementResource, ReviewResource
 from units.admin import FoldedSearchMixin, ProvinceListFilter
+from units.formulas import SAFE_FORMATS
 
 
 class KeepsIndicatorTotals:
@@ -157,7 +157,7 @@ class AgreementAdmin(
     KeepsIndicatorTotals, ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin
 ):
     resource_classes = [AgreementResource]
-    formats = [XLSX, CSV]
+    formats = SAFE_FORMATS
     list_display = ["number", "title", "kind", "status", "province", "valid_from", "valid_until"]
     list_filter = [
         ProvinceListFilter,
@@ -235,7 +235,7 @@ class ReviewSearchMixin:
 @admin.register(Review)
 class ReviewAdmin(KeepsIndicatorTotals, ImportExportMixin, ReviewSearchMixin, SimpleHistoryAdmin):
     resource_classes = [ReviewResource]
-    formats = [XLSX, CSV]
+    formats = SAFE_FORMATS
     list_display = ["agreement", "kind", "year", "held_on", "status"]
     list_filter = ["kind", "status", "year"]
     list_select_related = ["agreement"]

@@ -8,9 +8,9 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from units.formulas import SAFE_FORMATS
 from units.models import AdministrativeUnit, Organization, User
 from units.resources import OrganizationResource
 from units.text import search
@@ -76,7 +76,7 @@ class AdministrativeUnitAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [OrganizationResource]
-    formats = [XLSX, CSV]
+    formats = SAFE_FORMATS
     list_display = ["name", "short_name", "code", "kind", "level", "province", "dissolved_on"]
     list_filter = ["kind", "level", ProvinceListFilter, DissolvedFilter]
     list_select_related = ["province"]

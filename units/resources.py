@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
 
+from units.formulas import SafeCSV, SafeXLSX, unguard
 from units.models import AdministrativeUnit, Level, Organization
 from units.scoping import restrict, scope_of
 from units.text import fold, nfc
@@ -272,11 +273,12 @@ def _csv_rows(data: bytes):
 
 
 def write_table(dataset: tablib.Dataset, fmt: str) -> bytes:
+    """An export or template file, through the formats that neutralise formulas."""
     if fmt == "xlsx":
-        return dataset.export("xlsx")
+        return SafeXLSX().export_data(dataset)
     if fmt == "csv":
         # With a BOM, Excel opens the file as UTF-8 and shows Vietnamese correctly.
-        return ("\ufeff" + dataset.export("csv")).encode("utf-8")
+        return ("\ufeff" + SafeCSV().export_data(dataset)).encode("utf-8")
     raise ValueError(f"unknown format {fmt}")
 
 
@@ -479,7 +481,8 @@ class SpreadsheetResource(resources.ModelResource):
                 continue
             if not has_numbers:
                 values.append(number)
-            rows.append(values)
+            # The apostrophe an export put before formula-like text goes (units.formulas).
+            rows.append([unguard(value) for value in values])
         if not has_numbers:
             keys.append(ROW_COLUMN)
         dataset.wipe()
