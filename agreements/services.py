@@ -809,7 +809,6 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-@transaction.atomic
 def attachment_add(
     *,
     user,
@@ -855,6 +854,12 @@ def attachment_add(
     )
     # Streamed to storage chunk by chunk, never read whole into memory.
     attachment.file.save(sha256, uploaded_file, save=False)
-    attachment.full_clean()
-    attachment.save()
+    try:
+        with transaction.atomic():
+            attachment.full_clean()
+            attachment.save()
+    except BaseException:
+        # No row points at the stored file: it would be an orphan no view can reach.
+        attachment.file.delete(save=False)
+        raise
     return attachment
