@@ -862,6 +862,12 @@ class OrganizationResource(SpreadsheetResource):
     def load_caches(self):
         self.units = UnitLookup()
         self.organizations = OrganizationLookup(self.user)
+        # Codes of organizations the user may not see: a row using one is refused with
+        # the same words whichever province holds it, never "already exists".
+        self.hidden_codes = {
+            code.casefold()
+            for code in Organization.objects.exclude(code=None).values_list("code", flat=True)
+        } - set(self.organizations.by_code)
         self.covered: dict[int, list[int]] = defaultdict(list)
         through = Organization.covered_communes.through.objects.filter(
             organization_id__in=list(self.organizations.by_id)
@@ -942,6 +948,11 @@ class OrganizationResource(SpreadsheetResource):
     def check_scope(self, organization, parsed):
         if self.scope.everything:
             return
+        code = parsed.get("code") or ""
+        if organization.pk is None and code.casefold() in self.hidden_codes:
+            raise ValidationError(
+                {"code": _("Mã “%(code)s” không dùng được; hãy dùng mã khác.") % {"code": code}}
+            )
         province = parsed.get("province") if parsed.has("province") else organization.province
         province_id = province.pk if province else None
         if organization.pk is not None and organization.province_id != self.scope.province_id:

@@ -111,3 +111,23 @@ def test_a_changed_row_updates_the_organization_and_its_covered_communes(orgs, u
     assert orgs.bg_command.dissolved_on == datetime.date(2025, 7, 1)
     assert list(orgs.bg_command.covered_communes.all()) == [hue_communes[3]]
     assert orgs.bg_command.history.latest().history_user == users.hue_clerk
+
+
+@pytest.mark.django_db
+def test_another_provinces_code_is_refused_without_confirming_it_exists(orgs, users):
+    taken = Organization.objects.create(
+        code="LS-DON-1",
+        name="Đồn ở Lạng Sơn",
+        kind="border_post",
+        level="commune",
+        province=orgs.ls_command.province,
+    )
+    rows = [[taken.code, "Đồn mới của Huế", "Đồn Biên phòng", "Cấp xã", "", "46"]]
+
+    outcome = do_import(spreadsheet(rows), users.hue_clerk)
+
+    assert [p.row for p in outcome.problems] == [2]
+    message = " ".join(outcome.problems[0].messages)
+    assert "không dùng được" in message
+    assert "tồn tại" not in message and "already" not in message
+    assert Organization.objects.filter(code=taken.code).get() == taken
