@@ -26,14 +26,11 @@ HOSTILE = [
     "0-0",
     "99999-2030",
     "99999",
-    "1.5e308",
     "a" * 2000,
     "a " * 1000,
     "x\x00y",
     "\x01\x08\x1b[31m\x7f",
-    "' OR 1=1 --",
-    "{{ request }}{% debug %}%s%n",
-    "<script>alert(1)</script>",
+    "' OR 1=1 -- {{ request }}{% debug %}%s%n<script>alert(1)</script>",
 ]
 # Parameters every list, search and admin page may read besides its filters.
 COMMON_PARAMS = ["q", "term", "page", "p", "o", "year", "province", "sort", "next", "all"]
