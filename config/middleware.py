@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from config.security import client, security_log
+from config.security import SESSION_SEEN, SESSION_STARTED, client, security_log
 from units.text import (
     SEARCH_MAX_LENGTH,
     SEARCH_MAX_WORDS,
@@ -130,8 +130,8 @@ class SessionLifetimeMiddleware:
     browsing does not write the session table on every request.
     """
 
-    STARTED = "_started_at"
-    SEEN = "_seen_at"
+    STARTED = SESSION_STARTED
+    SEEN = SESSION_SEEN
     WRITE_EVERY = 60
 
     def __init__(self, get_response):

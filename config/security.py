@@ -6,6 +6,7 @@ attempts are also kept in the database by django-axes, where admins read and lif
 """
 
 import logging
+import time
 
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -14,6 +15,10 @@ from django.dispatch import receiver
 from django.shortcuts import render
 
 security_log = logging.getLogger("security")
+
+# Session keys of config.middleware.SessionLifetimeMiddleware: login time, last request.
+SESSION_STARTED = "_started_at"
+SESSION_SEEN = "_seen_at"
 
 
 def client(request) -> str:
@@ -37,6 +42,10 @@ def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
 @receiver(user_logged_in)
 def log_login(sender, request=None, user=None, **kwargs):
     security_log.info("login of %r from %s", getattr(user, "username", ""), client(request))
+    if request is not None and hasattr(request, "session"):
+        # The session's clocks start with the login, saved with it.
+        now = int(time.time())
+        request.session[SESSION_STARTED] = request.session[SESSION_SEEN] = now
 
 
 def lockout_response(request, original_response=None, credentials=None):
