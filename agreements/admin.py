@@ -2,7 +2,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements import services
@@ -19,6 +18,7 @@ from agreements.models import (
 )
 from agreements.resources import AgreementResource, ReviewResource
 from units.admin import FoldedSearchMixin, ProvinceListFilter
+from units.formulas import SAFE_FORMATS
 
 
 class ReadOnlyThroughServices:
@@ -111,7 +111,7 @@ class PeriodFilter(admin.SimpleListFilter):
 @admin.register(Agreement)
 class AgreementAdmin(ReadOnlyThroughServices, ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [AgreementResource]
-    formats = [XLSX, CSV]
+    formats = SAFE_FORMATS
     list_display = ["number", "title", "kind", "status", "province", "valid_from", "valid_until"]
     list_filter = [
         ProvinceListFilter,
@@ -162,7 +162,7 @@ class ReviewSearchMixin:
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyThroughServices, ExportMixin, ReviewSearchMixin, SimpleHistoryAdmin):
     resource_classes = [ReviewResource]
-    formats = [XLSX, CSV]
+    formats = SAFE_FORMATS
     list_display = ["agreement", "kind", "year", "held_on", "status"]
     list_filter = ["kind", "status", "year"]
     list_select_related = ["agreement"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements import selectors
 from agreements.models import Agreement, FocusArea
+from units.filters import YEAR_BOUNDS, FilterSet
 from units.forms import OrganizationAutocomplete
 from units.models import AdministrativeUnit, Organization
 from units.scoping import scope_of
@@ -69,6 +70,32 @@ class YearFilter(django_filters.NumberFilter):
     field_class = YearField
 
 
+class PeriodField(forms.CharField):
+    """ "2025-2030" (or "2025–2030", or just "2025") as (first year, last year or None)."""
+
+    default_error_messages = {
+        "invalid": _("Hãy ghi thời hạn dạng 2025-2030 hoặc 2025, năm từ %(low)s đến %(high)s.")
+        % {"low": YEAR_BOUNDS[0], "high": YEAR_BOUNDS[1]},
+    }
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        start, _sep, end = text.replace("–", "-").partition("-")
+        try:
+            years = (int(start.strip()), int(end.strip()) if end.strip() else None)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(year is not None and not YEAR_BOUNDS[0] <= year <= YEAR_BOUNDS[1] for year in years):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return years
+
+
+class PeriodFilter(django_filters.CharFilter):
+    field_class = PeriodField
+
+
 class SortFilter(django_filters.OrderingFilter):
     """Sort choices in the page's language, descending ones included.
 
@@ -83,7 +110,7 @@ class SortFilter(django_filters.OrderingFilter):
         super().__init__(fields=fields, field_labels=labels, **kwargs)
 
 
-class AgreementFilter(django_filters.FilterSet):
+class AgreementFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
     province = django_filters.ModelChoiceFilter(
         label=_("Tỉnh, thành phố"),
@@ -116,9 +143,7 @@ class AgreementFilter(django_filters.FilterSet):
         method="filter_party_kind",
         widget=OptionListSelect,
     )
-    period = django_filters.CharFilter(
-        label=_("Thời hạn (ví dụ 2025-2030)"), method="filter_period"
-    )
+    period = PeriodFilter(label=_("Thời hạn (ví dụ 2025-2030)"), method="filter_period")
     signed_year = YearFilter(label=_("Năm ký"), field_name="signed_on", lookup_expr="year")
     focus_area = django_filters.ModelChoiceFilter(
         label=_("Nội dung trọng tâm"),
@@ -179,12 +204,7 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(parties__organization__kind=value).distinct()
 
     def filter_period(self, queryset, name, value):
-        start, _sep, end = value.replace("–", "-").partition("-")
-        try:
-            start_year = int(start.strip())
-            end_year = int(end.strip()) if end.strip() else None
-        except ValueError:
-            return queryset.none()
+        start_year, end_year = value
         queryset = queryset.filter(valid_from__year=start_year)
         if end_year is None:
             return queryset

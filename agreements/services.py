@@ -1036,8 +1036,14 @@ def _attachment_store(*, user, uploaded_file, owner: dict, description: str, sto
     attachment.file.save(sha256, uploaded_file, save=False)
     stored.append(attachment.file.name)
     attachment._history_user = user
-    attachment.full_clean()
-    attachment.save()
+    try:
+        with transaction.atomic():
+            attachment.full_clean()
+            attachment.save()
+    except BaseException:
+        # No row points at the stored file: it would be an orphan no view can reach.
+        attachment.file.delete(save=False)
+        raise
     return attachment
 
 

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -26,5 +24,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (signed scans, minutes) are never served as media, not even with DEBUG
+# on: only the scoped download view (agreements:attachment_download) hands them out.

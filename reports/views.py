@@ -65,7 +65,12 @@ def review_preview(request, pk: int):
         REVIEW_TEMPLATE,
         data,
         preview=True,
-        extra={"pdf_url": reverse("reports:review_pdf", args=[review.pk])},
+        extra={
+            "pdf_url": reverse("reports:review_pdf", args=[review.pk]),
+            # The preview's one inline <style> (the profile's layout numbers) is allowed
+            # by the Content-Security-Policy through this request's nonce.
+            "csp_nonce": request.csp_nonce,
+        },
     )
     return HttpResponse(html)
 
@@ -113,5 +118,10 @@ def annual_preview(request, year: int):
     province = _annual_scope(request, year)
     data = selectors.annual_summary_data(province, year)
     pdf_url = f"{reverse('reports:annual_pdf', args=[year])}?{_annual_query(province)}"
-    html = renderer.render_html(ANNUAL_TEMPLATE, data, preview=True, extra={"pdf_url": pdf_url})
+    html = renderer.render_html(
+        ANNUAL_TEMPLATE,
+        data,
+        preview=True,
+        extra={"pdf_url": pdf_url, "csp_nonce": request.csp_nonce},
+    )
     return HttpResponse(html)

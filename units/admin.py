@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from units.formulas import SAFE_FORMATS
 from units.models import AdministrativeUnit, Organization, User
 from units.resources import OrganizationResource
 from units.text import search
@@ -83,7 +83,7 @@ class AdministrativeUnitAdmin(FoldedSearchMixin, ReadOnlyAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(ExportMixin, FoldedSearchMixin, ReadOnlyAdmin):
     resource_classes = [OrganizationResource]
-    formats = [XLSX, CSV]
+    formats = SAFE_FORMATS
     list_display = ["name", "short_name", "code", "kind", "level", "province", "dissolved_on"]
     list_filter = ["kind", "level", ProvinceListFilter, DissolvedFilter]
     list_select_related = ["province"]

@@ -72,7 +72,9 @@ class OrganizationAutocomplete(forms.Select):
         options = [self.create_option(name, "", "—", not chosen, 0)]
         if chosen and queryset is not None:
             for index, organization in enumerate(
-                queryset.filter(pk__in=[v for v in chosen if v.isdigit()]), start=1
+                # A bound value is whatever was typed into the URL: only ids a column holds.
+                queryset.filter(pk__in=[v for v in chosen if v.isdigit() and len(v) < 19]),
+                start=1,
             ):
                 options.append(
                     self.create_option(name, str(organization.pk), str(organization), True, index)

@@ -36,6 +36,7 @@ from import_export import resources
 from import_export.fields import Field
 
 from units import organization_services
+from units.formulas import SafeCSV, SafeXLSX, unguard
 from units.models import AdministrativeUnit, Level, Organization
 from units.scoping import restrict, scope_of
 from units.text import fold, nfc
@@ -287,11 +288,12 @@ def _csv_rows(data: bytes):
 
 
 def write_table(dataset: tablib.Dataset, fmt: str) -> bytes:
+    """An export or template file, through the formats that neutralise formulas."""
     if fmt == "xlsx":
-        return dataset.export("xlsx")
+        return SafeXLSX().export_data(dataset)
     if fmt == "csv":
         # With a BOM, Excel opens the file as UTF-8 and shows Vietnamese correctly.
-        return ("\ufeff" + dataset.export("csv")).encode("utf-8")
+        return ("\ufeff" + SafeCSV().export_data(dataset)).encode("utf-8")
     raise ValueError(f"unknown format {fmt}")
 
 
@@ -494,7 +496,8 @@ class SpreadsheetResource(resources.ModelResource):
                 continue
             if not has_numbers:
                 values.append(number)
-            rows.append(values)
+            # The apostrophe an export put before formula-like text goes (units.formulas).
+            rows.append([unguard(value) for value in values])
         if not has_numbers:
             keys.append(ROW_COLUMN)
         dataset.wipe()
@@ -890,6 +893,12 @@ class OrganizationResource(SpreadsheetResource):
     def load_caches(self):
         self.units = UnitLookup()
         self.organizations = OrganizationLookup(self.user)
+        # Codes of organizations the user may not see: a row using one is refused with
+        # the same words whichever province holds it, never "already exists".
+        self.hidden_codes = {
+            code.casefold()
+            for code in Organization.objects.exclude(code=None).values_list("code", flat=True)
+        } - set(self.organizations.by_code)
         self.covered: dict[int, list[int]] = defaultdict(list)
         through = Organization.covered_communes.through.objects.filter(
             organization_id__in=list(self.organizations.by_id)
@@ -980,6 +989,11 @@ class OrganizationResource(SpreadsheetResource):
     def check_scope(self, organization, parsed):
         if self.scope.everything:
             return
+        code = parsed.get("code") or ""
+        if organization.pk is None and code.casefold() in self.hidden_codes:
+            raise ValidationError(
+                {"code": _("Mã “%(code)s” không dùng được; hãy dùng mã khác.") % {"code": code}}
+            )
         province = parsed.get("province") if parsed.has("province") else organization.province
         province_id = province.pk if province else None
         if organization.pk is not None and organization.province_id != self.scope.province_id:

@@ -154,3 +154,23 @@ def test_a_stale_spreadsheet_row_is_refused_with_its_row_number(orgs, users):
     orgs.bg_command.refresh_from_db()
     assert (orgs.bg_command.name, orgs.bg_command.short_name)[1] == "sửa trên web"
     assert orgs.bg_command.name != "Tên từ tệp cũ"
+
+
+@pytest.mark.django_db
+def test_another_provinces_code_is_refused_without_confirming_it_exists(orgs, users):
+    taken = Organization.objects.create(
+        code="LS-DON-1",
+        name="Đồn ở Lạng Sơn",
+        kind="border_post",
+        level="commune",
+        province=orgs.ls_command.province,
+    )
+    rows = [[taken.code, "Đồn mới của Huế", "Đồn Biên phòng", "Cấp xã", "", "46"]]
+
+    outcome = do_import(spreadsheet(rows), users.hue_clerk)
+
+    assert [p.row for p in outcome.problems] == [2]
+    message = " ".join(outcome.problems[0].messages)
+    assert "không dùng được" in message
+    assert "tồn tại" not in message and "already" not in message
+    assert Organization.objects.filter(code=taken.code).get() == taken
