@@ -35,6 +35,7 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, Attachment, FocusArea, Indicator, Review
 from agreements.resources import export_agreements
+from deadlines import selectors as deadlines_selectors
 from reports.views import NATIONAL as NATIONAL_REPORT_SCOPE
 from units.models import AdministrativeUnit
 from units.roles import can_approve, can_edit
@@ -96,8 +97,10 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
     return {
         "scope_code": scope_code,
         "in_force": [{"kind": kind, "count": count} for kind, count in by_kind.items()],
-        "reviews_this_year": selectors.review_due_status(agreements, year=today.year, today=today),
-        "reviews_last_year": selectors.review_due_status(
+        "reviews_this_year": deadlines_selectors.review_due_status(
+            agreements, year=today.year, today=today
+        ),
+        "reviews_last_year": deadlines_selectors.review_due_status(
             agreements, year=today.year - 1, today=today
         ),
         "expiring_count": expiring.count(),
@@ -151,6 +154,7 @@ def dashboard(request):
         "expiring_months": EXPIRING_MONTHS,
         "is_national": scope.everything,
         "can_edit": can_edit(user),
+        **deadlines_selectors.dashboard_summary(user, today=today),
     }
     return render(request, "agreements/dashboard.html", context)
 

@@ -33,13 +33,10 @@ from agreements.models import (
     in_force_during_q,
     in_force_q,
 )
-from agreements.selectors import (
-    REVIEWED_KINDS,
-    annual_review_due_on,
-    coverage_table,
-    data_stamp,
-)
 from agreements.selectors import Coverage as CoverageCounts
+from agreements.selectors import coverage_table, data_stamp
+from deadlines.rules import REVIEWED_KINDS
+from deadlines.rules import obligation_day as annual_review_due_on
 from reports import profiles
 from reports.charts import BarChart, bar_chart
 from units.models import AdministrativeUnit, Level, Organization
