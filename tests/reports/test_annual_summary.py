@@ -3,8 +3,8 @@ import datetime
 import pytest
 
 from agreements.models import Agreement, AgreementParty, in_force_q
-from agreements.selectors import review_due_status
 from agreements.services import review_update
+from deadlines.selectors import review_due_status
 from reports import profiles, renderer, selectors
 from tests.reports import pdf as read
 from units.models import AdministrativeUnit, Organization
