@@ -114,6 +114,19 @@ def review_due_status(
 CATEGORIES = ("expected", "held", "on_time", "late", "missing", "overdue")
 
 
+@dataclass(frozen=True)
+class Rates:
+    """Completeness's figures without the lists behind them, for reports and caches."""
+
+    expected: int
+    held: int
+    on_time: int
+    late: int
+    missing: int
+    held_rate: float | None
+    on_time_rate: float | None
+
+
 @dataclass
 class Completeness:
     """DHIS2's reporting rates for one year's annual reviews: expected, held, on time.
@@ -156,6 +169,17 @@ class Completeness:
     @property
     def on_time_rate(self) -> float | None:
         return _rate(self.on_time, self.expected)
+
+    def rates(self) -> Rates:
+        return Rates(
+            expected=self.expected,
+            held=self.held,
+            on_time=self.on_time,
+            late=self.late,
+            missing=self.missing,
+            held_rate=self.held_rate,
+            on_time_rate=self.on_time_rate,
+        )
 
     def add(self, pk: int, *, held: bool, on_time: bool, overdue: bool) -> None:
         self.ids["expected"].append(pk)
