@@ -103,6 +103,9 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
         "reviews_last_year": deadlines_selectors.review_due_status(
             agreements, year=today.year - 1, today=today
         ),
+        "completeness": deadlines_selectors.completeness(
+            agreements, year=today.year - 1, today=today
+        )[0],
         "expiring_count": expiring.count(),
         "expiring": list(
             expiring.values("pk", "title", "valid_until", "province__name")[:EXPIRING_SHOWN]

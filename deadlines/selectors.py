@@ -5,7 +5,7 @@ units.scoping.restrict, so one function answers for a province, a user or the co
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -32,42 +32,66 @@ def _annual_review(year: int):
     return Review.objects.filter(agreement=OuterRef("pk"), kind=Review.Kind.ANNUAL, year=year)
 
 
+def _ends_after(day: datetime.date) -> Q:
+    """Still in force on `day` as far as its end dates go (see in_force_q)."""
+    return (Q(valid_until__isnull=True) | Q(valid_until__gte=day)) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    )
+
+
 def reviews_owed(
     agreements: QuerySet, *, year: int, today: datetime.date | None = None
 ) -> QuerySet:
     """The agreements that owe an annual review for `year` (the rule: deadlines.rules).
 
-    Two queries: the few that stopped during the year are judged one by one first.
+    Two queries. Most agreements are decided by dates in SQL: in force on the obligation
+    day, or from 1 January through the year's middle day, written so SQLite reads one
+    range of agreement_in_force_idx. The few that started during the year and stopped,
+    or lost a signing party, are judged one by one first and named by id.
     """
     on = obligation_day(year, today)
-    start = datetime.date(year, 1, 1)
-    reviewed = agreements.filter(kind__in=REVIEWED_KINDS)
-    signers = ~Q(role=AgreementParty.Role.WITNESS)
-    party_gone = AgreementParty.objects.filter(
-        signers, agreement=OuterRef("pk"), organization__dissolved_on__lte=on
+    first, after = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    # In force on more than half of the days: from 1 January through this day.
+    middle = first + datetime.timedelta(days=(after - first).days // 2)
+    reviewed = agreements.filter(kind__in=REVIEWED_KINDS).exclude(status=Agreement.Status.DRAFT)
+    signing = ~Q(parties__role=AgreementParty.Role.WITNESS)
+    # From the few dissolved organizations to their agreements through party_signed_idx,
+    # rather than through every party row.
+    dissolved = Organization.objects.filter(dissolved_on__lte=on).values("pk")
+    lost_party = (
+        AgreementParty.objects.filter(organization__in=dissolved)
+        .exclude(role=AgreementParty.Role.WITNESS)
+        .values("agreement_id")
     )
-    standing = in_force_q(on) & ~Exists(party_gone)
-    stopped = (
-        reviewed.filter(in_force_during_q(start, on))
-        .exclude(standing)
+    started_and_stopped = reviewed.filter(valid_from__gt=first, valid_from__lte=on).exclude(
+        _ends_after(on)
+    )
+    one_by_one = (
+        reviewed.filter(in_force_during_q(first, on))
+        .filter(Q(pk__in=lost_party) | Q(pk__in=started_and_stopped.values("pk")))
         .annotate(
             party_end=Min(
                 "parties__organization__dissolved_on",
-                filter=~Q(parties__role=AgreementParty.Role.WITNESS),
+                filter=signing & Q(parties__organization__dissolved_on__lte=on),
             )
         )
         .order_by()
         .values_list("pk", "valid_from", "valid_until", "ended_on", "party_end")
     )
-    long_enough = []
-    for pk, valid_from, valid_until, ended_on, party_end in stopped:
+    lost, long_enough = [], []
+    for pk, valid_from, valid_until, ended_on, party_end in one_by_one:
+        if party_end is not None:
+            lost.append(pk)
         ends = [d for d in (ended_on, party_end) if d is not None]
         if valid_until is not None:
             ends.append(valid_until + datetime.timedelta(days=1))
-        end = min(ends, default=datetime.date(year + 1, 1, 1))
+        end = min(ends, default=after)
         if in_force_long_enough(year=year, start=valid_from, end=end):
             long_enough.append(pk)
-    return reviewed.filter(standing | Q(pk__in=long_enough))
+    by_dates = Q(valid_from__lte=on) & (
+        _ends_after(on) | (Q(valid_from__lte=first) & _ends_after(middle))
+    )
+    return reviewed.filter((by_dates & ~Q(pk__in=lost)) | Q(pk__in=long_enough))
 
 
 def reviews_missing(
@@ -115,52 +139,26 @@ CATEGORIES = ("expected", "held", "on_time", "late", "missing", "overdue")
 
 
 @dataclass(frozen=True)
-class Rates:
-    """Completeness's figures without the lists behind them, for reports and caches."""
-
-    expected: int
-    held: int
-    on_time: int
-    late: int
-    missing: int
-    held_rate: float | None
-    on_time_rate: float | None
-
-
-@dataclass
 class Completeness:
     """DHIS2's reporting rates for one year's annual reviews: expected, held, on time.
 
-    `ids` names the agreements behind each figure. A review held without a date is held
-    but not on time; a missing review is overdue once its due day has passed.
+    A review held without a date is held but not on time; a missing review is overdue
+    once its due day has passed.
     """
 
     year: int
-    ids: dict[str, list[int]] = field(default_factory=lambda: {c: [] for c in CATEGORIES})
-
-    @property
-    def expected(self) -> int:
-        return len(self.ids["expected"])
-
-    @property
-    def held(self) -> int:
-        return len(self.ids["held"])
-
-    @property
-    def on_time(self) -> int:
-        return len(self.ids["on_time"])
+    expected: int = 0
+    held: int = 0
+    on_time: int = 0
+    overdue: int = 0
 
     @property
     def late(self) -> int:
-        return len(self.ids["late"])
+        return self.held - self.on_time
 
     @property
     def missing(self) -> int:
-        return len(self.ids["missing"])
-
-    @property
-    def overdue(self) -> int:
-        return len(self.ids["overdue"])
+        return self.expected - self.held
 
     @property
     def held_rate(self) -> float | None:
@@ -170,30 +168,108 @@ class Completeness:
     def on_time_rate(self) -> float | None:
         return _rate(self.on_time, self.expected)
 
-    def rates(self) -> Rates:
-        return Rates(
-            expected=self.expected,
-            held=self.held,
-            on_time=self.on_time,
-            late=self.late,
-            missing=self.missing,
-            held_rate=self.held_rate,
-            on_time_rate=self.on_time_rate,
+    def __add__(self, other: "Completeness") -> "Completeness":
+        return Completeness(
+            year=self.year,
+            expected=self.expected + other.expected,
+            held=self.held + other.held,
+            on_time=self.on_time + other.on_time,
+            overdue=self.overdue + other.overdue,
         )
-
-    def add(self, pk: int, *, held: bool, on_time: bool, overdue: bool) -> None:
-        self.ids["expected"].append(pk)
-        if held:
-            self.ids["held"].append(pk)
-            self.ids["on_time" if on_time else "late"].append(pk)
-        else:
-            self.ids["missing"].append(pk)
-            if overdue:
-                self.ids["overdue"].append(pk)
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Conditions on the agreements that owe a year's review: held, held on time, overdue."""
+
+    held: Q
+    on_time: Q
+    overdue: Q
+
+
+def _any(conditions: list[Q]) -> Q:
+    """Any of the conditions; none of them matches nothing."""
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition
+    return combined
+
+
+def _timing(owed: QuerySet, *, year: int, today: datetime.date) -> Timing:
+    """Held on time and overdue, as conditions: by the kinds' due days in SQL, and for the
+    few agreements with a day of their own, judged one by one (one query)."""
+    held = Exists(_annual_review(year))
+    on_time, overdue = [], []
+    for kind in REVIEWED_KINDS:
+        due = review_due_date(year=year, kind=kind)
+        by_kind = Q(kind=kind, review_due__isnull=True)
+        on_time.append(by_kind & Exists(_annual_review(year).filter(held_on__lte=due)))
+        if due < today:
+            overdue.append(by_kind)
+    own_on_time, own_overdue = [], []
+    rows = (
+        owed.filter(review_due__isnull=False)
+        .annotate(held_on=Subquery(_annual_review(year).values("held_on")[:1]))
+        .values_list("pk", "kind", "review_due__month", "review_due__day", "held_on")
+    )
+    for pk, kind, month, day, held_on in rows:
+        due = review_due_date(year=year, kind=kind, override=(month, day))
+        if held_on is not None and held_on <= due:
+            own_on_time.append(pk)
+        if due < today:
+            own_overdue.append(pk)
+    if own_on_time:
+        on_time.append(Q(pk__in=own_on_time))
+    if own_overdue:
+        overdue.append(Q(pk__in=own_overdue))
+    return Timing(held=Q(held), on_time=Q(held) & _any(on_time), overdue=~Q(held) & _any(overdue))
+
+
+def completeness(
+    agreements: QuerySet, *, year: int, today: datetime.date | None = None
+) -> tuple[Completeness, dict[int | None, Completeness]]:
+    """The scope's figures for `year`, and the same per province (None: national ones).
+
+    Counted in the database: three queries whatever the number of agreements.
+    """
+    today = today or timezone.localdate()
+    owed = reviews_owed(agreements, year=year, today=today)
+    timing = _timing(owed, year=year, today=today)
+    rows = (
+        owed.order_by()
+        .values("province_id")
+        .annotate(
+            expected=Count("pk"),
+            held=Count("pk", filter=timing.held),
+            on_time=Count("pk", filter=timing.on_time),
+            overdue=Count("pk", filter=timing.overdue),
+        )
+    )
+    by_province = {row.pop("province_id"): Completeness(year=year, **row) for row in rows}
+    return sum(by_province.values(), Completeness(year=year)), by_province
+
+
+def completeness_list(
+    agreements: QuerySet, *, year: int, category: str, today: datetime.date | None = None
+) -> QuerySet:
+    """The agreements behind one of the completeness figures (CATEGORIES)."""
+    today = today or timezone.localdate()
+    owed = reviews_owed(agreements, year=year, today=today)
+    if category == "expected":
+        return owed
+    timing = _timing(owed, year=year, today=today)
+    condition = {
+        "held": timing.held,
+        "on_time": timing.on_time,
+        "late": timing.held & ~timing.on_time,
+        "missing": ~timing.held,
+        "overdue": timing.overdue,
+    }[category]
+    return owed.filter(condition)
 
 
 @dataclass(frozen=True)
@@ -202,25 +278,16 @@ class Obligation:
     province_id: int | None
     year: int
     due_on: datetime.date
-    held_on: datetime.date | None
-    held: bool
 
 
-def obligations(
+def missing_obligations(
     agreements: QuerySet, *, year: int, today: datetime.date | None = None
 ) -> list[Obligation]:
-    """Each review owed for `year`, with its due day and when it was held. Two queries."""
-    held_on = _annual_review(year).values("held_on")[:1]
+    """Each review owed for `year` and not held, with its due day. Two queries."""
     rows = (
-        reviews_owed(agreements, year=year, today=today)
-        .annotate(
-            held=Exists(_annual_review(year)),
-            held_on=Subquery(held_on),
-            due_month=F("review_due__month"),
-            due_day=F("review_due__day"),
-        )
+        reviews_missing(agreements, year=year, today=today)
         .order_by()
-        .values_list("pk", "province_id", "kind", "held", "held_on", "due_month", "due_day")
+        .values_list("pk", "province_id", "kind", "review_due__month", "review_due__day")
     )
     return [
         Obligation(
@@ -228,25 +295,9 @@ def obligations(
             province_id=province_id,
             year=year,
             due_on=review_due_date(year=year, kind=kind, override=month and (month, day)),
-            held_on=held_on,
-            held=held,
         )
-        for pk, province_id, kind, held, held_on, month, day in rows
+        for pk, province_id, kind, month, day in rows
     ]
-
-
-def completeness(
-    agreements: QuerySet, *, year: int, today: datetime.date | None = None
-) -> tuple[Completeness, dict[int | None, Completeness]]:
-    """The scope's figures for `year`, and the same per province (None: national ones)."""
-    today = today or timezone.localdate()
-    total = Completeness(year)
-    by_province: dict[int | None, Completeness] = {}
-    for o in obligations(agreements, year=year, today=today):
-        on_time = o.held_on is not None and o.held_on <= o.due_on
-        for figures in (total, by_province.setdefault(o.province_id, Completeness(year))):
-            figures.add(o.agreement_id, held=o.held, on_time=on_time, overdue=o.due_on < today)
-    return total, by_province
 
 
 # Directives -------------------------------------------------------------------------
@@ -341,10 +392,11 @@ class DirectiveSummary:
     report_year: int
     report_due_on: datetime.date
     reported: int
+    not_complying_names: list[str]
 
     @property
     def not_complying(self) -> int:
-        return self.bound - self.complying
+        return len(self.not_complying_names)
 
 
 def directive_summaries(directives: QuerySet, *, today: datetime.date) -> list[DirectiveSummary]:
@@ -360,6 +412,7 @@ def directive_summaries(directives: QuerySet, *, today: datetime.date) -> list[D
                 report_year=year,
                 report_due_on=due_on,
                 reported=sum(r.report is not None for r in rows),
+                not_complying_names=[r.organization.name for r in rows if not r.complies],
             )
         )
     return summaries
@@ -402,8 +455,8 @@ def deadlines(
     for year in (today.year - 1, today.year):
         owed = [
             o
-            for o in obligations(agreements, year=year, today=today)
-            if not o.held and today <= o.due_on <= until
+            for o in missing_obligations(agreements, year=year, today=today)
+            if today <= o.due_on <= until
         ]
         missing_ids = [o.agreement_id for o in owed if o.agreement_id not in titles]
         titles.update(Agreement.objects.filter(pk__in=missing_ids).values_list("pk", "title"))
@@ -449,14 +502,10 @@ DASHBOARD_NOTICES = 5
 
 
 def dashboard_summary(user, *, today: datetime.date) -> dict:
-    """The dashboard's deadlines block: last year's completeness, the directives of the
-    scope and the latest unread notices. Not cached: notices change with every read."""
-    figures, _by_province = completeness(
-        Agreement.objects.restrict(user), year=today.year - 1, today=today
-    )
+    """The dashboard's directives and latest unread notices (its completeness figures are
+    cached with its other figures). Not cached: notices change with every read."""
     unread = user_notices(user).filter(read_at__isnull=True)
     return {
-        "completeness": figures,
         "directives": directive_summaries(Directive.objects.restrict(user), today=today),
         "latest_notices": list(unread[:DASHBOARD_NOTICES]),
     }

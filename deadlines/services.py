@@ -122,9 +122,7 @@ def _review_subjects(on: datetime.date) -> list[Subject]:
     ahead = on + datetime.timedelta(days=settings.DEADLINES_NOTICE_DAYS)
     subjects = []
     for year in (on.year - 2, on.year - 1, on.year):
-        for o in selectors.obligations(Agreement.objects.all(), year=year, today=on):
-            if o.held:
-                continue
+        for o in selectors.missing_obligations(Agreement.objects.all(), year=year, today=on):
             if on <= o.due_on <= ahead:
                 kind = Notice.Kind.REVIEW_DUE
             elif o.due_on < on and (on - o.due_on).days <= 365:
@@ -265,6 +263,7 @@ def notice_mark_read(*, notice: Notice, user) -> Notice:
         raise ValidationError(_("Thông báo này không phải của bạn."))
     if notice.read_at is None:
         notice.read_at = timezone.now()
+        notice.full_clean()
         notice.save(update_fields=["read_at"])
     return notice
 
@@ -299,7 +298,11 @@ def _digest_recipients():
 
 def digest_send_daily(*, on: datetime.date) -> int:
     """E-mail each user who wants it a digest of their unread notices not yet e-mailed,
-    in their language; returns how many e-mails were sent. Each notice is e-mailed once."""
+    in their language; returns how many e-mails were sent. Each notice is e-mailed once.
+
+    Not one transaction: each user's notices are marked as e-mailed right after their
+    message has left, so a failing server stops the run without losing who got what.
+    """
     sent = 0
     with get_connection() as connection:
         for user in _digest_recipients():

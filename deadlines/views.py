@@ -60,7 +60,8 @@ def completeness(request):
     if show:
         if show not in selectors.CATEGORIES:
             raise Http404
-        rows = agreement_list(agreements.filter(pk__in=total.ids[show])).order_by("title", "pk")
+        rows = selectors.completeness_list(agreements, year=year, category=show, today=today)
+        rows = agreement_list(rows).order_by("title", "pk")
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     names = dict(
         AdministrativeUnit.objects.filter(pk__in=[p for p in by_province if p]).values_list(
@@ -71,12 +72,18 @@ def completeness(request):
         ((names.get(pk, _("Toàn quốc")), figures) for pk, figures in by_province.items()),
         key=lambda row: row[0],
     )
+    national = scope_of(request.user).everything
     context = {
         "year": year,
         "years": range(today.year, today.year - 6, -1),
+        "province_choices": (
+            AdministrativeUnit.objects.current().provinces().order_by("name").values("code", "name")
+            if national
+            else []
+        ),
         "figures": total,
         "province": province,
-        "provinces": provinces if scope_of(request.user).everything and not province else [],
+        "provinces": provinces if national and not province else [],
         "show": show,
         "page": page,
         "categories": _category_labels(),

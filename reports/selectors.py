@@ -37,7 +37,7 @@ from agreements.selectors import Coverage as CoverageCounts
 from agreements.selectors import coverage_table, data_stamp
 from deadlines.rules import REVIEWED_KINDS
 from deadlines.rules import obligation_day as annual_review_due_on
-from deadlines.selectors import Rates, completeness
+from deadlines.selectors import Completeness, completeness
 from reports import profiles
 from reports.charts import BarChart, bar_chart
 from units.models import AdministrativeUnit, Level, Organization
@@ -175,7 +175,7 @@ class AnnualSummary:
     proposals: list[Proposal]
     appendix: list[AgreementRow]
     # Reviews held on time and late, as the completeness page counts them.
-    rates: Rates | None = None
+    rates: Completeness | None = None
 
     @property
     def provinces_with_border_units(self) -> list[ProvinceRow]:
@@ -773,7 +773,7 @@ def annual_summary_data(
         chart=_chart(province, province_rows, indicators, totals, year),
         proposals=_proposals(province, year),
         appendix=rows,
-        rates=completeness(scoped, year=year, today=today)[0].rates(),
+        rates=completeness(scoped, year=year, today=today)[0],
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from agreements.models import Agreement
 from agreements.services import agreement_terminate, organization_dissolve
-from deadlines.selectors import completeness
+from deadlines.selectors import completeness, completeness_list
 from deadlines.services import review_due_override_set
 
 D = datetime.date
@@ -54,7 +54,6 @@ def _ids(*agreements) -> list[int]:
 
 
 def test_it_counts_expected_held_on_time_late_and_missing(year_2024, users):
-    w = year_2024
     figures, _ = completeness(Agreement.objects.restrict(users.hue_clerk), year=2024, today=TODAY)
     assert (figures.expected, figures.held, figures.on_time, figures.late, figures.missing) == (
         4,
@@ -63,11 +62,26 @@ def test_it_counts_expected_held_on_time_late_and_missing(year_2024, users):
         2,
         1,
     )
-    assert sorted(figures.ids["expected"]) == _ids(w.on_time, w.late, w.missing, w.own_day)
-    assert figures.ids["on_time"] == [w.on_time.pk]
-    assert sorted(figures.ids["late"]) == _ids(w.late, w.own_day)
-    assert figures.ids["missing"] == figures.ids["overdue"] == [w.missing.pk]
+    assert figures.overdue == 1
     assert (figures.held_rate, figures.on_time_rate) == (75.0, 25.0)
+
+
+@pytest.mark.parametrize(
+    ("category", "names"),
+    [
+        ("expected", ["on_time", "late", "missing", "own_day"]),
+        ("held", ["on_time", "late", "own_day"]),
+        ("on_time", ["on_time"]),
+        ("late", ["late", "own_day"]),
+        ("missing", ["missing"]),
+        ("overdue", ["missing"]),
+    ],
+)
+def test_it_lists_the_agreements_behind_each_figure(year_2024, users, category, names):
+    listed = completeness_list(
+        Agreement.objects.restrict(users.hue_clerk), year=2024, category=category, today=TODAY
+    )
+    assert sorted(a.pk for a in listed) == _ids(*(getattr(year_2024, n) for n in names))
 
 
 def test_a_missing_review_is_not_overdue_before_its_due_day(year_2024, users):
@@ -76,6 +90,12 @@ def test_a_missing_review_is_not_overdue_before_its_due_day(year_2024, users):
     )
     assert figures.missing == 1
     assert figures.overdue == 0
+    assert not completeness_list(
+        Agreement.objects.restrict(users.hue_clerk),
+        year=2024,
+        category="overdue",
+        today=D(2025, 4, 30),
+    ).exists()
 
 
 def test_the_country_counts_every_province_and_each_on_its_own(year_2024, users, hue, lang_son):
@@ -90,7 +110,11 @@ def test_the_country_counts_every_province_and_each_on_its_own(year_2024, users,
 
 def test_a_province_sees_only_its_own(year_2024, users):
     figures, _ = completeness(Agreement.objects.restrict(users.ls_clerk), year=2024, today=TODAY)
-    assert figures.ids["expected"] == [year_2024.lang_son.pk]
+    assert (figures.expected, figures.missing) == (1, 1)
+    listed = completeness_list(
+        Agreement.objects.restrict(users.ls_clerk), year=2024, category="expected", today=TODAY
+    )
+    assert list(listed) == [year_2024.lang_son]
 
 
 def test_no_obligation_gives_no_rate(users, orgs):
@@ -104,7 +128,7 @@ def test_it_takes_a_fixed_number_of_queries(
 ):
     for party in (orgs.city_party, orgs.peoples_committee):
         make_agreement([orgs.post_b, party])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         completeness(Agreement.objects.all(), year=2024, today=TODAY)
 
 

@@ -15,6 +15,7 @@ def test_a_hue_official_sees_who_has_not_twinned_and_when_reports_are_due(settin
     client.login(username="lanhdao.hue", password=settings.DEMO_PASSWORD)
     dashboard = client.get("/").content.decode()
     assert "20/CT-UBND" in dashboard
+    assert "Sở Giáo dục và Đào tạo Huế" in dashboard and "hạn ngày 03/03/" in dashboard
     directive = Directive.objects.get(number="20/CT-UBND")
     page = client.get(f"/directives/{directive.pk}/")
     not_twinned = {row.organization.name for row in page.context["not_complying"]}

@@ -14,7 +14,7 @@ from units.models import Level, Organization
 
 MAX_QUERIES = 25
 # The dashboard computed from scratch, including the data stamp's ten index lookups, and
-# its deadlines block: completeness (2), directives (1, and 3 per directive), the unread
+# its deadlines block: completeness (3), directives (1, and 3 per directive), the unread
 # notices and the header's count of them (2).
 MAX_DASHBOARD_QUERIES = 37
 
