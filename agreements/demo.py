@@ -15,6 +15,8 @@ from django.db import transaction
 from agreements import services
 from agreements.models import Agreement, AgreementParty, FocusArea, LegalDocument
 from agreements.services import AgreementInput, PartyInput
+from deadlines.models import Directive
+from deadlines.services import directive_save
 from units import organization_services
 from units.models import AdministrativeUnit, Level, Organization, User
 from units.roles import DATA_ENTRY, OFFICIAL, roles_sync
@@ -94,6 +96,9 @@ HA_GIANG_DISTRICTS = [
 
 # A post whose regulation is still being negotiated: a gap in the coverage figures.
 POST_WITHOUT_AGREEMENT = ("20", 5)
+
+# Non-border communes of Huế given a party committee, bound by its twinning directive.
+HUE_INLAND_COMMUNES = 2
 
 DEPARTMENTS = ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Nông nghiệp và Môi trường"]
 ENTERPRISES = ["Công ty Điện lực", "Công ty Cổ phần Cấp nước"]
@@ -704,6 +709,35 @@ class DemoLoader:
         )
         services.agreements_expire_due(user=self.admin)
 
+    # Directives ----------------------------------------------------------------------
+
+    def directives(self) -> None:
+        """Chỉ thị 20/CT-UBND of Huế: every department, agency, enterprise and non-border
+        commune twins with a Border Guard unit and reports by 03/03 each year. Of the
+        demo's, one department and one enterprise have twinned; the rest have not."""
+        inland = (
+            AdministrativeUnit.objects.current()
+            .communes()
+            .filter(parent__code="46", is_border=False)
+            .order_by("code")[:HUE_INLAND_COMMUNES]
+        )
+        for unit in inland:
+            self.commune_committee("46", unit)
+        issuer = self.orgs["UBND-46"]
+        directive = Directive.objects.filter(issuer=issuer, number="20/CT-UBND").first()
+        directive = directive or Directive(issuer=issuer, number="20/CT-UBND")
+        directive.issued_on = D(2026, 6, 10)
+        directive.title = (
+            "Về tăng cường công tác kết nghĩa giữa các sở, ban, ngành, doanh nghiệp, xã, "
+            "phường không biên giới với các đơn vị Bộ đội Biên phòng thành phố"
+        )
+        directive.province = issuer.province
+        directive.agreement_kind = Agreement.Kind.TWINNING
+        directive.required_count = 1
+        directive.report_month, directive.report_day = 3, 3
+        directive.reported_through = self.orgs["BCH-46"]
+        directive_save(directive=directive)
+
     # Accounts ------------------------------------------------------------------------
 
     def accounts(self) -> None:
@@ -711,6 +745,8 @@ class DemoLoader:
         for username, role, org_code, first, last in ACCOUNTS:
             user = User.objects.filter(username=username).first() or User(username=username)
             user.first_name, user.last_name = first, last
+            # An address so the daily digest has someone to write to (console by default).
+            user.email = f"{username}@example.vn"
             user.organization = Organization.objects.get(code=org_code)
             user.set_password(password)
             user.is_staff = False
@@ -736,4 +772,5 @@ class DemoLoader:
             self.log("Demo agreements already loaded: kept as they are.")
         else:
             self.agreements(districts)
+        self.directives()
         self.accounts()

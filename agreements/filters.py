@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements import selectors
 from agreements.models import Agreement, FocusArea
+from deadlines import selectors as deadlines_selectors
 from units.filters import YEAR_BOUNDS, FilterSet
 from units.forms import OrganizationAutocomplete
 from units.models import AdministrativeUnit, Organization
@@ -214,14 +215,10 @@ class AgreementFilter(FilterSet):
         return queryset.in_force() if value else queryset
 
     def filter_review_missing(self, queryset, name, value):
-        return selectors.reviews_missing(queryset, year=int(value))
+        return deadlines_selectors.reviews_missing(queryset, year=int(value))
 
     def filter_review_due(self, queryset, name, value):
-        year = int(value)
-        return selectors.agreements_in_force_on(
-            queryset.filter(kind__in=selectors.REVIEWED_KINDS),
-            selectors.annual_review_due_on(year),
-        )
+        return deadlines_selectors.reviews_owed(queryset, year=int(value))
 
     def filter_expiring(self, queryset, name, value):
         return selectors.agreements_expiring(queryset, months=int(value))

@@ -1,4 +1,5 @@
-"""Reads that cross relations: review due tracking, expiries, coverage, list/detail fetches.
+"""Reads that cross relations: expiries, coverage, list/detail fetches (what reviews are
+owed and when: deadlines.selectors).
 
 Selectors take a base queryset already limited by `units.scoping.restrict`, so the
 same code answers for a province, a user or the whole country.
@@ -27,8 +28,6 @@ from agreements.models import (
     in_force_q,
 )
 from units.models import AdministrativeUnit, Organization
-
-REVIEWED_KINDS = (Agreement.Kind.REGULATION, Agreement.Kind.TWINNING)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -75,57 +74,9 @@ def agreement_detail(agreements: QuerySet) -> QuerySet:
     )
 
 
-def annual_review_due_on(year: int, today: datetime.date | None = None) -> datetime.date:
-    """The day on which an agreement must be in force for its year-`year` review to be due.
-
-    For a past year, 31 December; for the current year, today. An agreement that
-    ended mid-year (a dissolved partner) owes no review for that year.
-    """
-    today = today or timezone.localdate()
-    return min(datetime.date(year, 12, 31), today)
-
-
 def agreements_in_force_on(agreements: QuerySet, on: datetime.date) -> QuerySet:
     """In force on a past or present day, judged by dates, not today's status."""
     return agreements.in_force(on)
-
-
-def reviews_missing(
-    agreements: QuerySet, *, year: int, today: datetime.date | None = None
-) -> QuerySet:
-    """Regulations and twinnings in force in `year` that have no annual review for it."""
-    on = annual_review_due_on(year, today)
-    has_review = Review.objects.filter(agreement=OuterRef("pk"), kind=Review.Kind.ANNUAL, year=year)
-    return (
-        agreements_in_force_on(agreements.filter(kind__in=REVIEWED_KINDS), on)
-        .annotate(has_review=Exists(has_review))
-        .filter(has_review=False)
-    )
-
-
-@dataclass(frozen=True)
-class ReviewDue:
-    year: int
-    overdue: bool
-    due: int
-    missing: int
-
-    @property
-    def held(self) -> int:
-        return self.due - self.missing
-
-
-def review_due_status(
-    agreements: QuerySet, *, year: int, today: datetime.date | None = None
-) -> ReviewDue:
-    """How many annual reviews are owed for `year`, how many are missing, and if overdue."""
-    today = today or timezone.localdate()
-    on = annual_review_due_on(year, today)
-    due = agreements_in_force_on(agreements.filter(kind__in=REVIEWED_KINDS), on).count()
-    missing = reviews_missing(agreements, year=year, today=today).count()
-    return ReviewDue(
-        year=year, overdue=today > datetime.date(year, 12, 31), due=due, missing=missing
-    )
 
 
 def agreements_expiring(

@@ -34,6 +34,7 @@ from agreements.forms import (
     party_initial,
 )
 from agreements.models import Agreement, Attachment, FocusArea, Indicator, Review
+from deadlines import selectors as deadlines_selectors
 from reports.views import NATIONAL as NATIONAL_REPORT_SCOPE
 from units.models import AdministrativeUnit
 from units.roles import can_approve, can_edit
@@ -87,10 +88,15 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
     return {
         "scope_code": scope_code,
         "in_force": [{"kind": kind, "count": count} for kind, count in by_kind.items()],
-        "reviews_this_year": selectors.review_due_status(agreements, year=today.year, today=today),
-        "reviews_last_year": selectors.review_due_status(
+        "reviews_this_year": deadlines_selectors.review_due_status(
+            agreements, year=today.year, today=today
+        ),
+        "reviews_last_year": deadlines_selectors.review_due_status(
             agreements, year=today.year - 1, today=today
         ),
+        "completeness": deadlines_selectors.completeness(
+            agreements, year=today.year - 1, today=today
+        )[0],
         "expiring_count": expiring.count(),
         "expiring": list(
             expiring.values("pk", "title", "valid_until", "province__name")[:EXPIRING_SHOWN]
@@ -142,6 +148,7 @@ def dashboard(request):
         "expiring_months": EXPIRING_MONTHS,
         "is_national": scope.everything,
         "can_edit": can_edit(user),
+        **deadlines_selectors.dashboard_summary(user, today=today),
     }
     return render(request, "agreements/dashboard.html", context)
 

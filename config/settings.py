@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "agreements",
     "reports",
     "registry",
+    "deadlines",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "deadlines.context_processors.notices",
             ],
         },
     },
@@ -181,6 +183,17 @@ CACHES = {
 REPORT_CACHE_DIR = env.path("REPORT_CACHE_DIR", default=VAR_DIR / "report-cache")
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="phoihop-demo")
+
+# Deadlines (deadlines.rules): the day of the next year each kind's yearly review is due
+# by, as (month, day); an agreement can name its own. Notices warn this many days ahead.
+DEADLINES_REVIEW_DUE = {"regulation": (4, 30), "twinning": (4, 30)}
+DEADLINES_NOTICE_DAYS = 30
+DEADLINES_EXPIRING_MONTHS = 6
+
+# E-mail (the daily digest): printed on the console unless EMAIL_URL names an SMTP server,
+# e.g. smtp+tls://user:password@mail.example.vn:587.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="phoihop@localhost")
 
 # Security: strict by default, relaxed only by explicit environment variables
 # (an intranet served over plain HTTP sets SECURE_SSL_REDIRECT=0 and the cookie flags).

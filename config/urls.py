@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("registry.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("deadlines.urls")),
 ]
 
 # Uploaded files (signed scans, minutes) are never served as media, not even with DEBUG

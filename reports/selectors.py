@@ -33,13 +33,11 @@ from agreements.models import (
     in_force_during_q,
     in_force_q,
 )
-from agreements.selectors import (
-    REVIEWED_KINDS,
-    annual_review_due_on,
-    coverage_table,
-    data_stamp,
-)
 from agreements.selectors import Coverage as CoverageCounts
+from agreements.selectors import coverage_table, data_stamp
+from deadlines.rules import REVIEWED_KINDS
+from deadlines.rules import obligation_day as annual_review_due_on
+from deadlines.selectors import Completeness, completeness
 from reports import profiles
 from reports.charts import BarChart, bar_chart
 from units.models import AdministrativeUnit, Level, Organization
@@ -177,6 +175,8 @@ class AnnualSummary:
     chart: BarChart | None
     proposals: list[Proposal]
     appendix: list[AgreementRow]
+    # Reviews held on time and late, as the completeness page counts them (provinces).
+    rates: Completeness | None = None
 
     @property
     def provinces_with_border_units(self) -> list[ProvinceRow]:
@@ -775,6 +775,9 @@ def annual_summary_data(
         chart=_chart(province, province_rows, indicators, totals, year),
         proposals=_proposals(province, year),
         appendix=rows,
+        # A province's only: over the whole country it would take the national summary's
+        # gathering past its 15% budget (README, Benchmarks).
+        rates=completeness(scoped, year=year, today=today)[0] if province is not None else None,
     )
 
 

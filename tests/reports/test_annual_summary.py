@@ -3,8 +3,8 @@ import datetime
 import pytest
 
 from agreements.models import Agreement, AgreementParty, in_force_q
-from agreements.selectors import review_due_status
 from agreements.services import review_update
+from deadlines.selectors import completeness, review_due_status
 from reports import profiles, renderer, selectors
 from tests.reports import pdf as read
 from units.models import AdministrativeUnit, Organization
@@ -158,7 +158,8 @@ def test_the_annual_summary_reads_a_bounded_number_of_queries(
     world, province, django_assert_max_num_queries
 ):
     unit = world.hue if province else None
-    with django_assert_max_num_queries(15):
+    # Two of them count the reviews held on time (deadlines.selectors.completeness).
+    with django_assert_max_num_queries(17):
         selectors.annual_summary_data(unit, 2025)
 
 
@@ -174,7 +175,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_agreements(
             valid_from=datetime.date(2024, 1, 1),
         )
         copy.parties.create(organization=world.post_b)
-    with django_assert_max_num_queries(15):
+    # Two of them count the reviews held on time (deadlines.selectors.completeness).
+    with django_assert_max_num_queries(17):
         data = selectors.annual_summary_data(world.hue, 2025)
     assert data.coverage.posts_with_agreement == 2
 
@@ -277,3 +279,17 @@ def test_reviews_due_and_held_are_those_the_dashboard_counts(world, province_cod
         dashboard.due - dashboard.missing,
     )
     assert data.reviews_due > data.reviews_held > 0
+
+
+def test_a_provinces_summary_gives_the_completeness_pages_rates(world):
+    province = AdministrativeUnit.objects.get(code="46")
+    today = datetime.date(2026, 6, 1)
+    figures, _ = completeness(Agreement.objects.filter(province=province), year=2025, today=today)
+    data = selectors.annual_summary_data(province, 2025, today=today)
+    assert data.rates == figures
+    assert data.rates.expected == data.reviews_due
+    html = renderer.render_html(TEMPLATE, data)
+    rates = data.rates
+    assert f"Tỷ lệ sơ kết: {rates.held}/{rates.expected} văn bản" in html
+    assert f"đúng hạn {rates.on_time}" in html
+    assert selectors.annual_summary_data(None, 2025, today=today).rates is None

@@ -2,9 +2,15 @@ import datetime
 
 import pytest
 
-from agreements.models import Agreement
-from agreements.selectors import review_due_status, reviews_missing
-from agreements.services import agreement_expire, agreement_terminate
+from agreements.models import Agreement, AgreementParty
+from agreements.services import (
+    PartyInput,
+    agreement_create,
+    agreement_expire,
+    agreement_terminate,
+    organization_dissolve,
+)
+from deadlines.selectors import review_due_status, reviews_missing, reviews_owed
 
 LAST_YEAR_DONE = datetime.date(2025, 3, 1)
 MID_2025 = datetime.date(2025, 6, 1)
@@ -107,5 +113,93 @@ def test_due_tracking_takes_a_fixed_number_of_queries(
         make_review(make_agreement([orgs.bg_command, party]), year=2024)
     with django_assert_max_num_queries(2):
         review_due_status(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE)
-    with django_assert_max_num_queries(1):
+    # One query judges the few agreements that stopped during the year, one lists.
+    with django_assert_max_num_queries(2):
         list(reviews_missing(Agreement.objects.all(), year=2023, today=LAST_YEAR_DONE))
+
+
+def _terminate(agreement, users, on):
+    agreement_terminate(
+        agreement=agreement,
+        user=users.hue_clerk,
+        reason=Agreement.TerminationReason.MUTUAL,
+        on=on,
+    )
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "owes"),
+    [
+        # 2024 has 366 days: half is 183, and more than half is owed.
+        (datetime.date(2024, 7, 2), False),  # 1 Jan – 1 Jul: 183 days
+        (datetime.date(2024, 7, 3), True),  # 184 days
+        (datetime.date(2024, 12, 31), True),
+    ],
+)
+def test_an_agreement_ended_in_a_leap_year_owes_its_review_after_more_than_half_of_it(
+    regulation, users, ended_on, owes
+):
+    _terminate(regulation, users, ended_on)
+    owed = reviews_owed(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE)
+    assert owed.exists() is owes
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "owes"),
+    [
+        (datetime.date(2023, 7, 1), False),  # 181 of 365 days
+        (datetime.date(2023, 7, 2), False),  # 182: still not more than half
+        (datetime.date(2023, 7, 3), True),  # 183
+    ],
+)
+def test_an_agreement_ended_in_a_common_year_owes_its_review_after_more_than_half_of_it(
+    make_agreement, users, ended_on, owes
+):
+    agreement = make_agreement(valid_from=datetime.date(2021, 1, 1))
+    _terminate(agreement, users, ended_on)
+    owed = reviews_owed(Agreement.objects.all(), year=2023, today=LAST_YEAR_DONE)
+    assert owed.exists() is owes
+
+
+def test_an_agreement_signed_and_ended_within_a_year_counts_its_own_days(make_agreement, users):
+    agreement = make_agreement(
+        valid_from=datetime.date(2023, 2, 1),
+        valid_until=datetime.date(2027, 1, 31),
+        signed_on=datetime.date(2023, 1, 20),
+    )
+    _terminate(agreement, users, datetime.date(2023, 10, 1))  # 242 days in force
+    assert list(reviews_owed(Agreement.objects.all(), year=2023, today=LAST_YEAR_DONE)) == [
+        agreement
+    ]
+
+
+def test_a_dissolved_party_ends_the_obligation_even_if_nobody_terminated_the_agreement(
+    regulation, orgs, users
+):
+    organization_dissolve(
+        organization=orgs.city_party, user=users.admin, on=datetime.date(2024, 5, 1)
+    )
+    assert regulation.status == Agreement.Status.IN_FORCE
+    assert not reviews_owed(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE).exists()
+    assert review_due_status(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE).due == 0
+    # Dissolved late in the year, after more than half of it in force: owed.
+    organization_dissolve(
+        organization=orgs.city_party, user=users.admin, on=datetime.date(2024, 11, 1)
+    )
+    assert list(reviews_owed(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE)) == [
+        regulation
+    ]
+
+
+def test_a_dissolved_witness_does_not_end_the_obligation(make_input, orgs, users):
+    data = make_input()
+    data.parties.append(
+        PartyInput(organization=orgs.peoples_committee, role=AgreementParty.Role.WITNESS)
+    )
+    agreement = agreement_create(user=users.hue_clerk, data=data, in_force=True)
+    organization_dissolve(
+        organization=orgs.peoples_committee, user=users.admin, on=datetime.date(2024, 3, 1)
+    )
+    assert list(reviews_owed(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE)) == [
+        agreement
+    ]
