@@ -55,8 +55,15 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gt=on),
         )
 
-    def border(self):
-        return self.filter(is_border=True)
+    def border(self, on=None):
+        """Border units; with `on`, those whose border mark held on that day."""
+        if on is None:
+            return self.filter(is_border=True)
+        return self.filter(
+            Q(border_from__isnull=True) | Q(border_from__lte=on),
+            Q(border_until__isnull=True) | Q(border_until__gt=on),
+            is_border=True,
+        )
 
 
 class AdministrativeUnit(FoldedNameMixin):
@@ -94,6 +101,10 @@ class AdministrativeUnit(FoldedNameMixin):
         related_name="children",
     )
     is_border = models.BooleanField(_("biên giới"), default=False, db_index=True)
+    # A border mark may hold for part of the unit's validity (a list of 2010, another
+    # of 2024); empty dates mean the whole of it.
+    border_from = models.DateField(_("là đơn vị biên giới từ"), null=True, blank=True)
+    border_until = models.DateField(_("là đơn vị biên giới đến trước"), null=True, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_until = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
     successors = models.ManyToManyField(
