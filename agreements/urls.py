@@ -20,4 +20,5 @@ urlpatterns = [
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/approve/", views.review_approve, name="review_approve"),
     path("import/", include("agreements.import_urls")),
+    path("coverage/", include("agreements.coverage_urls")),
 ]
