@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, in_force_q
+from units.loader import REFORM_DATE
 from units.models import AdministrativeUnit, Level, Organization
 
 Kind = Organization.Kind
@@ -44,6 +45,7 @@ class Facts:
     on: datetime.date
     commune_province: dict[int, int | None]
     commune_district: dict[int, int | None]
+    commune_points: dict[int, tuple[str, float | None, float | None]]
     post_province: dict[int, int | None]
     signed_posts: set[int]
     covered_anywhere: set[int]
@@ -61,25 +63,33 @@ def _province_of(parent_id, grandparent_id, parent_type) -> tuple[int | None, in
 def facts(on: datetime.date | None = None) -> Facts:
     """The coverage facts of a day. A fixed number of queries whatever the data."""
     on = on or timezone.localdate()
-    communes = {}
-    for pk, parent, grandparent, parent_type in (
+    communes, points = {}, {}
+    for pk, parent, grandparent, parent_type, name, latitude, longitude in (
         AdministrativeUnit.objects.current(on)
         .communes()
         .border(on)
-        .order_by()
-        .values_list("pk", "parent_id", "parent__parent_id", "parent__type")
+        .order_by("code")
+        .values_list(
+            "pk",
+            "parent_id",
+            "parent__parent_id",
+            "parent__type",
+            "name",
+            "latitude",
+            "longitude",
+        )
     ):
         communes[pk] = _province_of(parent, grandparent, parent_type)
+        points[pk] = (name, latitude, longitude)
     commune_province = {pk: province for pk, (province, _) in communes.items()}
 
     posts = Organization.objects.border_posts().active(on)
-    valid_provinces = set(
-        AdministrativeUnit.objects.current(on).provinces().values_list("pk", flat=True)
-    )
-    post_province = {
-        pk: province if province in valid_provinces else None
-        for pk, province in posts.order_by().values_list("pk", "province_id")
-    }
+    post_province = {}
+    for pk, province, since, until in posts.order_by().values_list(
+        "pk", "province_id", "province__valid_from", "province__valid_until"
+    ):
+        existed = (since is None or since <= on) and (until is None or until > on)
+        post_province[pk] = province if existed else None
     links = Organization.covered_communes.through.objects.filter(
         organization__in=posts.values("pk")
     ).filter(
@@ -133,6 +143,7 @@ def facts(on: datetime.date | None = None) -> Facts:
         on=on,
         commune_province=commune_province,
         commune_district={pk: district for pk, (_, district) in communes.items()},
+        commune_points=points,
         post_province=post_province,
         signed_posts=signed,
         covered_anywhere=covered_anywhere,
@@ -141,10 +152,13 @@ def facts(on: datetime.date | None = None) -> Facts:
     )
 
 
-def coverage_table(*, on: datetime.date | None = None) -> dict[int | None, Coverage]:
+def coverage_table(
+    *, on: datetime.date | None = None, known: Facts | None = None
+) -> dict[int | None, Coverage]:
     """Coverage for every province of the day at once, keyed by province id (None: the
-    country). Before the reform the rows are the 63 provinces of the day."""
-    f = facts(on)
+    country). Before the reform the rows are the 63 provinces of the day. `known`:
+    the day's facts when the caller has them already."""
+    f = known or facts(on)
     communes_total = Counter(f.commune_province.values())
     communes_covered = Counter(f.commune_province[c] for c in f.covered_in_province)
     posts_total = Counter(f.post_province.values())
@@ -203,21 +217,38 @@ class CoverageReport:
         )
 
 
+def _provinces_on(scope: AdministrativeUnit | None, on: datetime.date) -> set[int]:
+    """The provinces of the day a province scope stands for: itself, or for a day before
+    it existed, the provinces it was formed from (Tuyên Quang in 2024: Tuyên Quang and
+    Hà Giang), so a summary of 2024 of today's province covers its territory."""
+    if scope is None or not scope.is_province:
+        return set()
+    if (scope.valid_from is None or scope.valid_from <= on) and (
+        scope.valid_until is None or scope.valid_until > on
+    ):
+        return {scope.pk}
+    return set(scope.predecessors.current(on).provinces().values_list("pk", flat=True))
+
+
 def _district_figures(
-    on: datetime.date, scope: AdministrativeUnit | None, border_districts: set[int]
+    on: datetime.date,
+    scope: AdministrativeUnit | None,
+    provinces: set[int],
+    border_districts: set[int],
 ) -> tuple[set[int], set[int]] | None:
     """(border districts, those whose committee has a regulation in force with a
     provincial Border Guard party committee), or None when the day has no districts."""
+    # Districts were abolished by the reform.
+    if on >= REFORM_DATE:
+        return None
     districts = AdministrativeUnit.objects.current(on).filter(
         type__in=AdministrativeUnit.DISTRICT_TYPES
     )
-    if not districts.exists():
-        return None
     marked = set(districts.border(on).values_list("pk", flat=True))
     valid = set(districts.values_list("pk", flat=True))
     total = (marked | border_districts) & valid
     if scope is not None and scope.is_province:
-        total &= set(districts.filter(parent=scope).values_list("pk", flat=True))
+        total &= set(districts.filter(parent__in=provinces).values_list("pk", flat=True))
     elif scope is not None:
         total &= {scope.pk}
     with_bg_committee = AgreementParty.objects.filter(
@@ -242,25 +273,33 @@ def _district_figures(
 
 
 def coverage_report(
-    *, scope: AdministrativeUnit | None = None, on: datetime.date | None = None
+    *,
+    scope: AdministrativeUnit | None = None,
+    on: datetime.date | None = None,
+    lists: bool = True,
+    known: Facts | None = None,
 ) -> CoverageReport:
-    """Coverage of the country, a province (current or legacy) or a legacy district."""
+    """Coverage of the country, a province (current or legacy) or a legacy district.
+
+    Without `lists`, the lists behind the figures are left empty (three queries less).
+    """
     on = on or timezone.localdate()
-    f = facts(on)
+    f = known or facts(on)
+    provinces = _provinces_on(scope, on)
     if scope is None:
         communes = set(f.commune_province)
         covered = f.covered_anywhere
         posts = set(f.post_province)
     elif scope.is_province:
-        communes = {c for c, p in f.commune_province.items() if p == scope.pk}
+        communes = {c for c, p in f.commune_province.items() if p in provinces}
         covered = f.covered_in_province & communes
-        posts = {p for p, province in f.post_province.items() if province == scope.pk}
+        posts = {p for p, province in f.post_province.items() if province in provinces}
     else:
         communes = {c for c, d in f.commune_district.items() if d == scope.pk}
         covered = f.covered_in_province & communes
         posts = {p for p, covers in f.post_communes.items() if covers & communes}
     districts = _district_figures(
-        on, scope, {d for c, d in f.commune_district.items() if d is not None}
+        on, scope, provinces, {d for c, d in f.commune_district.items() if d is not None}
     )
 
     targets = Organization.objects.filter(kind__in=Organization.TWINNING_TARGET_KINDS).active(on)
@@ -275,8 +314,25 @@ def coverage_report(
     )
     targets = list(targets.annotate(twinned=Exists(twinning_in_force)).order_by("name"))
 
-    units = AdministrativeUnit.objects.filter(pk__in=communes).select_related("parent")
-    units = list(units.order_by("code"))
+    if lists:
+        units = AdministrativeUnit.objects.filter(pk__in=communes - covered)
+        communes_without = list(units.select_related("parent").order_by("code"))
+        posts_without = list(
+            Organization.objects.filter(pk__in=posts - f.signed_posts)
+            .select_related("province")
+            .order_by("name")
+        )
+        districts_without = (
+            list(
+                AdministrativeUnit.objects.filter(pk__in=districts[0] - districts[1])
+                .select_related("parent")
+                .order_by("code")
+            )
+            if districts
+            else []
+        )
+    else:
+        communes_without, posts_without, districts_without = [], [], []
     return CoverageReport(
         on=on,
         scope=scope,
@@ -288,23 +344,13 @@ def coverage_report(
         districts_total=len(districts[0]) if districts else None,
         twinned=sum(1 for t in targets if t.twinned),
         twinning_targets=len(targets),
-        communes_without=[u for u in units if u.pk not in covered],
-        posts_without=list(
-            Organization.objects.filter(pk__in=posts - f.signed_posts)
-            .select_related("province")
-            .order_by("name")
-        ),
-        districts_without=list(
-            AdministrativeUnit.objects.filter(pk__in=districts[0] - districts[1])
-            .select_related("parent")
-            .order_by("code")
-        )
-        if districts
-        else [],
+        communes_without=communes_without,
+        posts_without=posts_without,
+        districts_without=districts_without,
         not_twinned=[t for t in targets if not t.twinned],
         points=[
-            MapPoint(u.name, u.latitude, u.longitude, u.pk in covered)
-            for u in units
-            if u.latitude is not None and u.longitude is not None
+            MapPoint(name, latitude, longitude, pk in covered)
+            for pk, (name, latitude, longitude) in f.commune_points.items()
+            if pk in communes and latitude is not None and longitude is not None
         ],
     )

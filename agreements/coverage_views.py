@@ -7,6 +7,7 @@ import io
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,13 +33,13 @@ def scope_units(user, on: datetime.date):
     provinces = units.provinces()
     if not scope.everything:
         # A province of the day is the user's province or one of its predecessors.
-        provinces = provinces.filter(pk=scope.province_id) | provinces.filter(
-            successors=scope.province_id
-        )
+        provinces = provinces.filter(
+            Q(pk=scope.province_id) | Q(successors=scope.province_id)
+        ).distinct()
     districts = units.filter(
         type__in=AdministrativeUnit.DISTRICT_TYPES, parent__in=provinces, is_border=True
     )
-    return provinces.distinct().order_by("code"), districts.order_by("code")
+    return provinces.order_by("code"), districts.select_related("parent").order_by("code")
 
 
 class CoverageForm(forms.Form):
@@ -76,7 +77,7 @@ class CoverageForm(forms.Form):
             if code == "" and provinces:
                 data["unit"] = provinces[0]
                 return data
-        unit = (provinces.filter(code=code) | districts.filter(code=code)).first()
+        unit = provinces.filter(code=code).first() or districts.filter(code=code).first()
         if unit is None:
             raise forms.ValidationError(
                 _("Không có đơn vị nào mã “%(code)s” trong phạm vi của bạn vào ngày %(on)s.")

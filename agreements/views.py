@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements import selectors, services
+from agreements.coverage import coverage_report
+from agreements.coverage_map import coverage_map as build_coverage_map
 from agreements.filters import AgreementFilter
 from agreements.forms import (
     AgreementForm,
@@ -82,15 +84,16 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
         else AdministrativeUnit.objects.none()
     )
     # The scope's code as the annual summary takes it: "national" or a GSO code.
+    coverage_map = None
     if scope.everything:
         own_coverage, scope_code = coverage[None], NATIONAL_REPORT_SCOPE
+        coverage_map = build_coverage_map(coverage_report(on=today).points)
     elif scope.province_id:
         own_coverage = coverage.get(scope.province_id, empty)
-        scope_code = (
-            AdministrativeUnit.objects.filter(pk=scope.province_id)
-            .values_list("code", flat=True)
-            .first()
-        )
+        province = AdministrativeUnit.objects.filter(pk=scope.province_id).first()
+        scope_code = province.code if province else None
+        if province is not None:
+            coverage_map = build_coverage_map(coverage_report(scope=province, on=today).points)
     else:
         own_coverage, scope_code = None, None
     return {
@@ -105,6 +108,7 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
             expiring.values("pk", "title", "valid_until", "province__name")[:EXPIRING_SHOWN]
         ),
         "coverage": own_coverage,
+        "coverage_map": coverage_map,
         "provinces": [
             {"pk": pk, "name": name, "code": code, "coverage": coverage.get(pk, empty)}
             for pk, name, code in provinces.order_by("name").values_list("pk", "name", "code")

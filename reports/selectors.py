@@ -22,6 +22,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from agreements.coverage import coverage_report
+from agreements.coverage import facts as coverage_facts
+from agreements.coverage_map import CoverageMap, coverage_map
 from agreements.models import (
     Agreement,
     AgreementParty,
@@ -39,7 +42,6 @@ from agreements.selectors import (
     coverage_table,
     data_stamp,
 )
-from agreements.selectors import Coverage as CoverageCounts
 from reports import profiles
 from reports.charts import BarChart, bar_chart
 from units.models import AdministrativeUnit, Level, Organization
@@ -148,6 +150,10 @@ class Coverage:
     not_twinned: list[str]
     # Per province id: the same four figures, for the national summary's table.
     by_province: dict[int, dict[str, int]]
+    # Before the 2025 reform: border districts, and those with a regulation in force.
+    border_districts: int | None = None
+    districts_with_regulation: int | None = None
+    map: CoverageMap | None = None
 
 
 @dataclass
@@ -482,9 +488,10 @@ def _annual_head(
 
 
 def _coverage(province: AdministrativeUnit | None, as_of: datetime.date) -> Coverage:
-    """Coverage by the agreements app's rule (coverage_table), and twinning coverage."""
-    table = coverage_table(on=as_of)
-    total = table.get(province.pk if province is not None else None) or CoverageCounts(0, 0, 0, 0)
+    """Coverage by the one rule (agreements.coverage): the scope's figures and map, and
+    for the national summary the table per province of the day."""
+    known = coverage_facts(as_of)
+    report = coverage_report(scope=province, on=as_of, lists=False, known=known)
     by_province = {
         pk: {
             "border_communes": row.communes_total,
@@ -492,33 +499,21 @@ def _coverage(province: AdministrativeUnit | None, as_of: datetime.date) -> Cove
             "border_posts": row.posts_total,
             "posts_with_agreement": row.posts_covered,
         }
-        for pk, row in table.items()
-        if pk is not None and (province is None or pk == province.pk)
+        for pk, row in (coverage_table(known=known) if province is None else {}).items()
+        if pk is not None
     }
-    targets = Organization.objects.filter(kind__in=Organization.TWINNING_TARGET_KINDS).active(as_of)
-    if province is not None:
-        targets = targets.filter(province=province)
-    # Per target, SQLite stops at its first twinning in force instead of joining them all.
-    twinning_in_force = AgreementParty.objects.filter(
-        in_force_q(as_of, "agreement__"),
-        organization=OuterRef("pk"),
-        agreement__kind=Agreement.Kind.TWINNING,
-    )
-    targets = list(
-        targets.annotate(twinned=Exists(twinning_in_force))
-        .order_by("name")
-        .values_list("name", "twinned")
-    )
-
     return Coverage(
-        border_communes=total.communes_total,
-        covered_communes=total.communes_covered,
-        border_posts=total.posts_total,
-        posts_with_agreement=total.posts_covered,
-        twinning_targets=len(targets),
-        twinned=sum(1 for _, twinned in targets if twinned),
-        not_twinned=[nfc(name) for name, twinned in targets if not twinned],
+        border_communes=report.communes_total,
+        covered_communes=report.communes_covered,
+        border_posts=report.posts_total,
+        posts_with_agreement=report.posts_covered,
+        twinning_targets=report.twinning_targets,
+        twinned=report.twinned,
+        not_twinned=[nfc(org.name) for org in report.not_twinned],
         by_province=by_province,
+        border_districts=report.districts_total,
+        districts_with_regulation=report.districts_covered,
+        map=coverage_map(report.points),
     )
 
 

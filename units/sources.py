@@ -88,6 +88,15 @@ def _version(package: str) -> str:
         return "?"
 
 
+def province_name(full_name: str) -> str:
+    """ "Lạng Sơn" for "Tỉnh Lạng Sơn", "Thành phố Huế" as it is.
+
+    The application has always named a tỉnh without its type word (documents write
+    "tỉnh Lạng Sơn" themselves) and a centrally-run city with it.
+    """
+    return full_name.removeprefix("Tỉnh ")
+
+
 def _type_of(full_name: str, types: dict[str, str]) -> str:
     # Longest first: "Thành phố" must not be read as a shorter word.
     for word in sorted(types, key=len, reverse=True):
@@ -120,7 +129,7 @@ def source_data() -> SourceData:
     provinces = {
         r["provinceCode"]: UnitRow(
             code=r["provinceCode"],
-            name=r["province"],
+            name=province_name(r["province"]),
             type=_type_of(r["province"], CURRENT_PROVINCE_TYPES),
             latitude=_number(r["provinceLat"]),
             longitude=_number(r["provinceLon"]),
@@ -147,7 +156,7 @@ def source_data() -> SourceData:
             r["provinceCode"],
             UnitRow(
                 code=r["provinceCode"],
-                name=r["province"],
+                name=province_name(r["province"]),
                 type=_type_of(r["province"], CURRENT_PROVINCE_TYPES),
                 latitude=_number(r["provinceLat"]),
                 longitude=_number(r["provinceLon"]),
@@ -244,7 +253,8 @@ def check_data() -> dict[str, CheckRow]:
     provinces = json.loads((data / "tinh_tp.json").read_text(encoding="utf-8"))
     rows = {}
     for code, p in provinces.items():
-        rows[code] = CheckRow(code, p["name_with_type"], CHECK_TYPES[p["type"]], None, None)
+        name = province_name(p["name_with_type"])
+        rows[code] = CheckRow(code, name, CHECK_TYPES[p["type"]], None, None)
         wards = json.loads((data / "xa-phuong" / f"{code}.json").read_text(encoding="utf-8"))
         for ward_code, w in wards.items():
             rows[ward_code] = CheckRow(

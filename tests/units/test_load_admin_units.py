@@ -102,7 +102,7 @@ def test_the_country_before_the_reform_is_loaded_with_official_codes():
     assert (xin_man.name, xin_man.type, xin_man.parent.name) == (
         "Huyện Xín Mần",
         Type.DISTRICT,
-        "Tỉnh Hà Giang",
+        "Hà Giang",
     )
     assert not AdministrativeUnit.objects.current().filter(pk=xin_man.pk).exists()
     assert AdministrativeUnit.objects.current(datetime.date(2010, 12, 31)).filter(pk=xin_man.pk)
@@ -213,7 +213,7 @@ def test_the_sources_agree_and_a_disagreement_is_reported():
 @pytest.mark.django_db
 def test_a_renamed_unit_keeps_its_code_and_its_earlier_name():
     hue = legacy("46")
-    assert hue.name_on(datetime.date(2024, 12, 31)) == "Tỉnh Thừa Thiên Huế"
+    assert hue.name_on(datetime.date(2024, 12, 31)) == "Thừa Thiên Huế"
     assert hue.type_on(datetime.date(2024, 12, 31)) == Type.PROVINCE
     assert hue.name_on(datetime.date(2025, 1, 1)) == "Thành phố Huế"
     bo_ha = current("07294")
