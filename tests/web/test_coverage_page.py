@@ -107,3 +107,11 @@ def test_someone_without_an_organization_gets_a_404(client, world, django_user_m
     user = django_user_model.objects.create_user("nobody", password="x")
     client.force_login(user)
     assert client.get("/coverage/").status_code == 404
+
+
+def test_the_map_s_legend_and_caption_follow_the_page_language(staff_client, border):
+    assert "không vẽ đường địa giới" in staff_client.get("/coverage/").content.decode()
+    staff_client.post("/i18n/setlang/", {"language": "en", "next": "/coverage/"})
+    body = staff_client.get("/coverage/").content.decode()
+    assert "no boundaries are drawn" in body
+    assert "an agreement in force with the border post" in body
