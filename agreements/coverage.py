@@ -286,18 +286,7 @@ def coverage_report(
     on = on or timezone.localdate()
     f = known or facts(on)
     provinces = _provinces_on(scope, on)
-    if scope is None:
-        communes = set(f.commune_province)
-        covered = f.covered_anywhere
-        posts = set(f.post_province)
-    elif scope.is_province:
-        communes = {c for c, p in f.commune_province.items() if p in provinces}
-        covered = f.covered_in_province & communes
-        posts = {p for p, province in f.post_province.items() if province in provinces}
-    else:
-        communes = {c for c, d in f.commune_district.items() if d == scope.pk}
-        covered = f.covered_in_province & communes
-        posts = {p for p, covers in f.post_communes.items() if covers & communes}
+    communes, covered, posts = _in_scope(f, scope, provinces)
     districts = _district_figures(
         on, scope, provinces, {d for c, d in f.commune_district.items() if d is not None}
     )
@@ -348,9 +337,35 @@ def coverage_report(
         posts_without=posts_without,
         districts_without=districts_without,
         not_twinned=[t for t in targets if not t.twinned],
-        points=[
-            MapPoint(name, latitude, longitude, pk in covered)
-            for pk, (name, latitude, longitude) in f.commune_points.items()
-            if pk in communes and latitude is not None and longitude is not None
-        ],
+        points=_points(f, communes, covered),
     )
+
+
+def map_points(known: Facts, scope: AdministrativeUnit | None = None) -> list[MapPoint]:
+    """The scope's border communes on the facts' day, as dots: no query for a scope
+    of that day (the dashboard draws its map from the facts of its table)."""
+    communes, covered, _posts = _in_scope(known, scope, _provinces_on(scope, known.on))
+    return _points(known, communes, covered)
+
+
+def _in_scope(
+    f: Facts, scope: AdministrativeUnit | None, provinces: set[int]
+) -> tuple[set[int], set[int], set[int]]:
+    """(border communes, those covered, posts) of a scope."""
+    if scope is None:
+        return set(f.commune_province), f.covered_anywhere, set(f.post_province)
+    if scope.is_province:
+        communes = {c for c, p in f.commune_province.items() if p in provinces}
+        posts = {p for p, province in f.post_province.items() if province in provinces}
+    else:
+        communes = {c for c, d in f.commune_district.items() if d == scope.pk}
+        posts = {p for p, covers in f.post_communes.items() if covers & communes}
+    return communes, f.covered_in_province & communes, posts
+
+
+def _points(f: Facts, communes: set[int], covered: set[int]) -> list[MapPoint]:
+    return [
+        MapPoint(name, latitude, longitude, pk in covered)
+        for pk, (name, latitude, longitude) in f.commune_points.items()
+        if pk in communes and latitude is not None and longitude is not None
+    ]

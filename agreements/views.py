@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements import selectors, services
-from agreements.coverage import coverage_report
+from agreements.coverage import facts as coverage_facts
+from agreements.coverage import map_points
 from agreements.coverage_map import coverage_map as build_coverage_map
 from agreements.filters import AgreementFilter
 from agreements.forms import (
@@ -76,7 +77,8 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
     agreements = Agreement.objects.restrict(user)
     by_kind = selectors.in_force_by_kind(agreements, on=today)
     expiring = selectors.agreements_expiring(agreements, months=EXPIRING_MONTHS, today=today)
-    coverage = selectors.coverage_table(on=today)
+    known = coverage_facts(today)
+    coverage = selectors.coverage_table(known=known)
     empty = selectors.Coverage(0, 0, 0, 0)
     provinces = (
         AdministrativeUnit.objects.current(today).provinces().filter(is_border=True)
@@ -87,13 +89,13 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
     coverage_map = None
     if scope.everything:
         own_coverage, scope_code = coverage[None], NATIONAL_REPORT_SCOPE
-        coverage_map = build_coverage_map(coverage_report(on=today).points)
+        coverage_map = build_coverage_map(map_points(known))
     elif scope.province_id:
         own_coverage = coverage.get(scope.province_id, empty)
         province = AdministrativeUnit.objects.filter(pk=scope.province_id).first()
         scope_code = province.code if province else None
         if province is not None:
-            coverage_map = build_coverage_map(coverage_report(scope=province, on=today).points)
+            coverage_map = build_coverage_map(map_points(known, province))
     else:
         own_coverage, scope_code = None, None
     return {

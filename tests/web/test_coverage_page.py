@@ -115,3 +115,17 @@ def test_the_map_s_legend_and_caption_follow_the_page_language(staff_client, bor
     body = staff_client.get("/coverage/").content.decode()
     assert "no boundaries are drawn" in body
     assert "an agreement in force with the border post" in body
+
+
+def test_the_dashboard_of_a_provincial_user_shows_the_map(staff_client, border):
+    body = staff_client.get("/").content.decode()
+    assert 'class="coverage-map"' in body
+    assert body.count("</title></circle>") == 2
+
+
+def test_the_annual_summary_of_2024_counts_legacy_units_and_shows_the_map(client, world, border):
+    body = national_client(client, world).get("/reports/annual/2024/?province=46").content.decode()
+    assert "Xã, phường, đặc khu biên giới có văn bản phối hợp đang có hiệu lực" in body
+    assert "0/2." in body
+    assert "Huyện biên giới có quy chế phối hợp đang có hiệu lực" in body
+    assert 'class="coverage-map"' in body
