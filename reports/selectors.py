@@ -198,11 +198,12 @@ def upper(text: str | None) -> str:
     return nfc(text).upper()
 
 
-def place_name(unit: AdministrativeUnit | None) -> str:
-    """ "Huế" for "Thành phố Huế": documents name the place without its type."""
+def place_name(unit: AdministrativeUnit | None, on: datetime.date | None = None) -> str:
+    """ "Huế" for "Thành phố Huế": documents name the place without its type, by its
+    name on the document's day `on`."""
     if unit is None:
         return ""
-    name = nfc(unit.name)
+    name = nfc(unit.name_on(on))
     for prefix in profiles.PLACE_PREFIXES:
         if name.startswith(prefix):
             return name[len(prefix) :]
@@ -338,7 +339,7 @@ def review_summary_data(review: Review) -> ReviewSummary:
     profile = profiles.profile_for(issuer.kind if issuer else None)
     final = review.is_final_document
     place = nfc(review.report_place) or place_name(
-        (issuer.area if issuer else None) or agreement.province
+        (issuer.area if issuer else None) or agreement.province, review.report_date
     )
     head = DocumentHead(
         profile=profile.key,
@@ -429,19 +430,22 @@ def _annual_issuer(province: AdministrativeUnit | None) -> Organization | None:
     return commands.order_by("id").first()
 
 
-def province_name(province: AdministrativeUnit) -> str:
-    """ "Thành phố Huế", "Tỉnh Cao Bằng": the official names of a tỉnh omit the word."""
-    name = nfc(province.name)
-    if province.type == AdministrativeUnit.Type.PROVINCE:
+def province_name(province: AdministrativeUnit, on: datetime.date | None = None) -> str:
+    """ "Thành phố Huế", "Tỉnh Cao Bằng": the official names of a tỉnh omit the word.
+
+    With `on`, the name and type of that day (Đồng Nai was a tỉnh until 24/04/2026).
+    """
+    name = nfc(province.name_on(on))
+    if province.type_on(on) == AdministrativeUnit.Type.PROVINCE:
         return f"Tỉnh {name}"
     return name
 
 
-def scope_phrase(province: AdministrativeUnit | None) -> str:
+def scope_phrase(province: AdministrativeUnit | None, on: datetime.date | None = None) -> str:
     """ "trên địa bàn thành phố Huế", "trên địa bàn tỉnh Cao Bằng", "trên phạm vi toàn quốc"."""
     if province is None:
         return profiles.NATIONAL_SCOPE_PHRASE
-    name = province_name(province)
+    name = province_name(province, on)
     return profiles.PROVINCE_SCOPE_PHRASE.format(province=name[0].lower() + name[1:])
 
 
@@ -480,7 +484,9 @@ def _annual_head(
         place_date=place_date(place, None, today.year),
         is_draft=True,
         title=profiles.REPORT_TYPE,
-        summary=profiles.ANNUAL_SUMMARY_PHRASE.format(year=year, scope=scope_phrase(province)),
+        summary=profiles.ANNUAL_SUMMARY_PHRASE.format(
+            year=year, scope=scope_phrase(province, annual_review_due_on(year, today))
+        ),
         signature_lines=[title],
         signer_name="",
         recipients=[f"- {r};" for r in recipients[:-1]] + [f"- {recipients[-1]}."],
@@ -756,7 +762,7 @@ def annual_summary_data(
         year=year,
         scope_code=scope_label(province)[0],
         scope_name=scope_label(province)[1],
-        scope_phrase=scope_phrase(province),
+        scope_phrase=scope_phrase(province, as_of),
         as_of=as_of,
         agreement_counts=counts,
         reviews_due=totals_of["due"],

@@ -175,9 +175,12 @@ class AdministrativeUnit(FoldedNameMixin):
         return self._period_on(day).type
 
     def _period_on(self, day):
-        # Prefetched former names (units.selectors.with_former_names) are read in Python.
+        if day is None:
+            return self
+        # Fetched once per instance (or prefetched: units.selectors.with_former_names).
+        models.prefetch_related_objects([self], "former_names")
         for former in sorted(self.former_names.all(), key=lambda f: f.valid_until):
-            if day is not None and day < former.valid_until:
+            if day < former.valid_until:
                 return former
         return self
 
