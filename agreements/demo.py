@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import CommandError
 from django.db import transaction
 
 from agreements import services
@@ -20,7 +21,7 @@ from deadlines.services import directive_save
 from units import organization_services
 from units.models import AdministrativeUnit, Level, Organization, User
 from units.roles import DATA_ENTRY, OFFICIAL, roles_sync
-from units.services import REFORM_DATE
+from units.services import REFORM_DATE, border_communes_mark
 
 D = datetime.date
 Kind = Organization.Kind
@@ -35,7 +36,7 @@ PROVINCES = {
             ("A Đớt", Kind.BORDER_POST, ["Xã A Lưới 3", "Xã A Lưới 4"]),
             ("Nhâm", Kind.BORDER_POST, ["Xã A Lưới 5"]),
             ("Thuận An", Kind.BORDER_POST, ["Phường Thuận An", "Xã Phú Vinh"]),
-            ("Cửa khẩu cảng Chân Mây", Kind.BORDER_GATE_POST, ["Xã Chân Mây – Lăng Cô"]),
+            ("Cửa khẩu cảng Chân Mây", Kind.BORDER_GATE_POST, ["Xã Chân Mây - Lăng Cô"]),
             ("Phong Hải", Kind.BORDER_POST, ["Phường Phong Quảng", "Phường Dương Nỗ"]),
         ],
         # Border communes no post's agreement covers yet: they show as gaps.
@@ -57,7 +58,7 @@ PROVINCES = {
         [
             ("Trà Lĩnh", Kind.BORDER_GATE_POST, ["Xã Trà Lĩnh"]),
             ("Lý Vạn", Kind.BORDER_POST, ["Xã Lý Quốc", "Xã Quang Long"]),
-            ("Đàm Thủy", Kind.BORDER_POST, ["Xã Đàm Thuỷ"]),
+            ("Đàm Thủy", Kind.BORDER_POST, ["Xã Đàm Thủy"]),
             ("Cần Yên", Kind.BORDER_POST, ["Xã Lũng Nặm", "Xã Tổng Cọt"]),
             ("Cốc Pàng", Kind.BORDER_POST, ["Xã Cốc Pàng"]),
         ],
@@ -73,7 +74,7 @@ PROVINCES = {
             (
                 "Cửa khẩu quốc tế Thanh Thủy",
                 Kind.BORDER_GATE_POST,
-                ["Xã Thanh Thuỷ", "Xã Minh Tân"],
+                ["Xã Thanh Thủy", "Xã Minh Tân"],
             ),
             ("Thàng Tín", Kind.BORDER_POST, ["Xã Thàng Tín", "Xã Hoàng Su Phì"]),
             ("Xín Mần", Kind.BORDER_POST, ["Xã Xín Mần"]),
@@ -123,6 +124,8 @@ class DemoLoader:
         self.rng = random.Random(2025)
         self.stdout = stdout
         self.orgs: dict[str, Organization] = {}
+        # Former Hà Giang's communes each post of Tuyên Quang covered before the reform.
+        self.legacy_covered: dict[str, list[AdministrativeUnit]] = {}
         self.admin: User | None = None
 
     def log(self, message: str) -> None:
@@ -158,27 +161,33 @@ class DemoLoader:
         return org
 
     def legacy_units(self) -> tuple[AdministrativeUnit, dict[str, AdministrativeUnit]]:
-        tuyen_quang = AdministrativeUnit.objects.get(code="08", valid_until__isnull=True)
-        ha_giang, _ = AdministrativeUnit.objects.get_or_create(
-            code="02",
-            valid_until=REFORM_DATE,
-            defaults={"name": "Hà Giang", "type": AdministrativeUnit.Type.PROVINCE},
-        )
-        ha_giang.successors.set([tuyen_quang])
-        districts = {}
-        for code, name, post in HA_GIANG_DISTRICTS:
-            district, _ = AdministrativeUnit.objects.get_or_create(
-                code=code,
-                valid_until=REFORM_DATE,
-                defaults={
-                    "name": name,
-                    "type": AdministrativeUnit.Type.DISTRICT,
-                    "parent": ha_giang,
-                    "is_border": True,
-                },
+        """Former Hà Giang and its border districts, as `load_admin_units` loaded them.
+
+        Their communes that the posts' communes of today replaced are marked border
+        communes from 2010 until the reform, and the posts covered them then.
+        """
+        legacy = AdministrativeUnit.objects.filter(valid_until=REFORM_DATE)
+        ha_giang = legacy.filter(code="02").first()
+        if ha_giang is None:
+            raise CommandError("Chưa nạp đơn vị hành chính: chạy manage.py load_admin_units trước.")
+        districts = {
+            code: legacy.get(code=code, parent=ha_giang)
+            for code, _name, _post in HA_GIANG_DISTRICTS
+        }
+        self.legacy_covered = {
+            post: list(
+                legacy.filter(
+                    parent=districts[code],
+                    successors__in=self.post_communes("08", post),
+                ).distinct()
             )
-            district.successors.set(self.post_communes("08", post))
-            districts[code] = district
+            for code, _name, post in HA_GIANG_DISTRICTS
+        }
+        border_communes_mark(
+            codes=[u.code for units in self.legacy_covered.values() for u in units],
+            valid_from=D(2010, 1, 1),
+            valid_until=REFORM_DATE,
+        )
         return ha_giang, districts
 
     def post_communes(self, province_code: str, post_name: str) -> list[AdministrativeUnit]:
@@ -255,7 +264,7 @@ class DemoLoader:
                     level=Level.COMMUNE,
                     parent=command,
                     area=units[0],
-                    covered=units,
+                    covered=units + self.legacy_covered.get(name, []),
                     **common,
                 )
                 self.org(

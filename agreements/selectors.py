@@ -7,13 +7,12 @@ same code answers for a province, a user or the whole country.
 
 import datetime
 import hashlib
-from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
+from agreements.coverage import Coverage, coverage_table
 from agreements.models import (
     Agreement,
     AgreementParty,
@@ -25,9 +24,10 @@ from agreements.models import (
     LegalDocument,
     Review,
     ReviewFocusResult,
-    in_force_q,
 )
 from units.models import AdministrativeUnit, Organization
+
+__all__ = ["Coverage", "coverage", "coverage_table"]
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -104,96 +104,13 @@ def in_force_by_kind(agreements: QuerySet, *, on: datetime.date | None = None) -
     return counts
 
 
-@dataclass(frozen=True)
-class Coverage:
-    communes_covered: int
-    communes_total: int
-    posts_covered: int
-    posts_total: int
-
-
 def coverage(*, province_id: int | None = None, on: datetime.date | None = None) -> Coverage:
     """Border communes with an agreement in force with their border post, and posts with one.
 
-    One province's row of `coverage_table` (the country's when `province_id` is None).
+    One province's row of `coverage_table` (the country's when `province_id` is None);
+    the rule itself lives in agreements.coverage.
     """
     return coverage_table(on=on).get(province_id, Coverage(0, 0, 0, 0))
-
-
-def coverage_table(*, on: datetime.date | None = None) -> dict[int | None, Coverage]:
-    """Coverage for every province at once, keyed by province id (None: the country).
-
-    A post counts when it, or its party committee, is a party to an agreement in force
-    on `on`; a border commune counts when a post of its province covering it counts
-    (for the country: any post). Five queries whatever the number of provinces.
-    """
-    on = on or timezone.localdate()
-    posts = Organization.objects.border_posts().active(on)
-    post_province = dict(posts.order_by().values_list("pk", "province_id"))
-    commune_province = dict(
-        AdministrativeUnit.objects.current(on)
-        .communes()
-        .border()
-        .order_by()
-        .values_list("pk", "parent_id")
-    )
-    # A post signs itself or through its party committee (Đảng ủy Đồn Biên phòng).
-    post_of = {pk: pk for pk in post_province}
-    # Subqueries rather than lists of ids: a list of 1,500 ids costs more to pass than
-    # the database takes to find them again.
-    post_of.update(
-        Organization.objects.filter(party_of__in=posts.values("pk"))
-        .order_by()
-        .values_list("pk", "party_of_id")
-    )
-    # Per signer SQLite stops at its first agreement in force, instead of reading the
-    # party rows of every agreement the posts ever signed.
-    in_force_party = AgreementParty.objects.filter(
-        in_force_q(on, "agreement__"), organization=OuterRef("pk")
-    )
-    signers = (
-        Organization.objects.filter(
-            Q(pk__in=posts.values("pk")) | Q(party_of__in=posts.values("pk"))
-        )
-        .filter(Exists(in_force_party))
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-    # .get: a committee linked to a post between the two queries is left for next time.
-    signed = {post_of.get(org) for org in signers} - {None}
-    links = (
-        Organization.covered_communes.through.objects.filter(organization_id__in=signed)
-        .order_by()
-        .values_list("organization_id", "administrativeunit_id")
-    )
-    covered_anywhere, covered_in_province = set(), set()
-    for post_id, commune_id in links:
-        if commune_id in commune_province:
-            covered_anywhere.add(commune_id)
-            if commune_province[commune_id] == post_province[post_id]:
-                covered_in_province.add(commune_id)
-
-    communes_total = Counter(commune_province.values())
-    communes_covered = Counter(commune_province[c] for c in covered_in_province)
-    posts_total = Counter(post_province.values())
-    posts_covered = Counter(post_province[p] for p in signed)
-    provinces = set(posts_total) | set(communes_total)
-    table = {
-        province_id: Coverage(
-            communes_covered=communes_covered[province_id],
-            communes_total=communes_total[province_id],
-            posts_covered=posts_covered[province_id],
-            posts_total=posts_total[province_id],
-        )
-        for province_id in provinces - {None}
-    }
-    table[None] = Coverage(
-        communes_covered=len(covered_anywhere),
-        communes_total=len(commune_province),
-        posts_covered=len(signed),
-        posts_total=len(post_province),
-    )
-    return table
 
 
 # Every write path (services, admin, imports, loaders) records history, so the newest

@@ -40,4 +40,5 @@ urlpatterns = [
         organization_views.organization_dissolve,
         name="organization_dissolve",
     ),
+    path("coverage/", include("agreements.coverage_urls")),
 ]

@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import selectors, services
+from agreements.coverage import facts as coverage_facts
+from agreements.coverage import map_points
+from agreements.coverage_map import coverage_map as build_coverage_map
 from agreements.forms import (
     AgreementForm,
     AttachmentForm,
@@ -66,7 +69,8 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
     agreements = Agreement.objects.restrict(user)
     by_kind = selectors.in_force_by_kind(agreements, on=today)
     expiring = selectors.agreements_expiring(agreements, months=EXPIRING_MONTHS, today=today)
-    coverage = selectors.coverage_table(on=today)
+    known = coverage_facts(today)
+    coverage = selectors.coverage_table(known=known)
     empty = selectors.Coverage(0, 0, 0, 0)
     provinces = (
         AdministrativeUnit.objects.current(today).provinces().filter(is_border=True)
@@ -74,15 +78,16 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
         else AdministrativeUnit.objects.none()
     )
     # The scope's code as the annual summary takes it: "national" or a GSO code.
+    coverage_map = None
     if scope.everything:
         own_coverage, scope_code = coverage[None], NATIONAL_REPORT_SCOPE
+        coverage_map = build_coverage_map(map_points(known))
     elif scope.province_id:
         own_coverage = coverage.get(scope.province_id, empty)
-        scope_code = (
-            AdministrativeUnit.objects.filter(pk=scope.province_id)
-            .values_list("code", flat=True)
-            .first()
-        )
+        province = AdministrativeUnit.objects.filter(pk=scope.province_id).first()
+        scope_code = province.code if province else None
+        if province is not None:
+            coverage_map = build_coverage_map(map_points(known, province))
     else:
         own_coverage, scope_code = None, None
     return {
@@ -102,6 +107,7 @@ def _dashboard_figures(user, scope, today: datetime.date) -> dict:
             expiring.values("pk", "title", "valid_until", "province__name")[:EXPIRING_SHOWN]
         ),
         "coverage": own_coverage,
+        "coverage_map": coverage_map,
         "provinces": [
             {"pk": pk, "name": name, "code": code, "coverage": coverage.get(pk, empty)}
             for pk, name, code in provinces.order_by("name").values_list("pk", "name", "code")

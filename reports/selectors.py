@@ -22,6 +22,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from agreements.coverage import coverage_report
+from agreements.coverage import facts as coverage_facts
+from agreements.coverage_map import CoverageMap, coverage_map
 from agreements.models import (
     Agreement,
     AgreementParty,
@@ -33,7 +36,6 @@ from agreements.models import (
     in_force_during_q,
     in_force_q,
 )
-from agreements.selectors import Coverage as CoverageCounts
 from agreements.selectors import coverage_table, data_stamp
 from deadlines.rules import REVIEWED_KINDS
 from deadlines.rules import obligation_day as annual_review_due_on
@@ -147,6 +149,10 @@ class Coverage:
     not_twinned: list[str]
     # Per province id: the same four figures, for the national summary's table.
     by_province: dict[int, dict[str, int]]
+    # Before the 2025 reform: border districts, and those with a regulation in force.
+    border_districts: int | None = None
+    districts_with_regulation: int | None = None
+    map: CoverageMap | None = None
 
 
 @dataclass
@@ -193,11 +199,12 @@ def upper(text: str | None) -> str:
     return nfc(text).upper()
 
 
-def place_name(unit: AdministrativeUnit | None) -> str:
-    """ "Huế" for "Thành phố Huế": documents name the place without its type."""
+def place_name(unit: AdministrativeUnit | None, on: datetime.date | None = None) -> str:
+    """ "Huế" for "Thành phố Huế": documents name the place without its type, by its
+    name on the document's day `on`."""
     if unit is None:
         return ""
-    name = nfc(unit.name)
+    name = nfc(unit.name_on(on))
     for prefix in profiles.PLACE_PREFIXES:
         if name.startswith(prefix):
             return name[len(prefix) :]
@@ -333,7 +340,7 @@ def review_summary_data(review: Review) -> ReviewSummary:
     profile = profiles.profile_for(issuer.kind if issuer else None)
     final = review.is_final_document
     place = nfc(review.report_place) or place_name(
-        (issuer.area if issuer else None) or agreement.province
+        (issuer.area if issuer else None) or agreement.province, review.report_date
     )
     head = DocumentHead(
         profile=profile.key,
@@ -425,19 +432,22 @@ def _annual_issuer(province: AdministrativeUnit | None) -> Organization | None:
     return commands.order_by("id").first()
 
 
-def province_name(province: AdministrativeUnit) -> str:
-    """ "Thành phố Huế", "Tỉnh Cao Bằng": the official names of a tỉnh omit the word."""
-    name = nfc(province.name)
-    if province.type == AdministrativeUnit.Type.PROVINCE:
+def province_name(province: AdministrativeUnit, on: datetime.date | None = None) -> str:
+    """ "Thành phố Huế", "Tỉnh Cao Bằng": the official names of a tỉnh omit the word.
+
+    With `on`, the name and type of that day (Đồng Nai was a tỉnh until 24/04/2026).
+    """
+    name = nfc(province.name_on(on))
+    if province.type_on(on) == AdministrativeUnit.Type.PROVINCE:
         return f"Tỉnh {name}"
     return name
 
 
-def scope_phrase(province: AdministrativeUnit | None) -> str:
+def scope_phrase(province: AdministrativeUnit | None, on: datetime.date | None = None) -> str:
     """ "trên địa bàn thành phố Huế", "trên địa bàn tỉnh Cao Bằng", "trên phạm vi toàn quốc"."""
     if province is None:
         return profiles.NATIONAL_SCOPE_PHRASE
-    name = province_name(province)
+    name = province_name(province, on)
     return profiles.PROVINCE_SCOPE_PHRASE.format(province=name[0].lower() + name[1:])
 
 
@@ -476,7 +486,9 @@ def _annual_head(
         place_date=place_date(place, None, today.year),
         is_draft=True,
         title=profiles.REPORT_TYPE,
-        summary=profiles.ANNUAL_SUMMARY_PHRASE.format(year=year, scope=scope_phrase(province)),
+        summary=profiles.ANNUAL_SUMMARY_PHRASE.format(
+            year=year, scope=scope_phrase(province, annual_review_due_on(year, today))
+        ),
         signature_lines=[title],
         signer_name="",
         recipients=[f"- {r};" for r in recipients[:-1]] + [f"- {recipients[-1]}."],
@@ -484,9 +496,10 @@ def _annual_head(
 
 
 def _coverage(province: AdministrativeUnit | None, as_of: datetime.date) -> Coverage:
-    """Coverage by the agreements app's rule (coverage_table), and twinning coverage."""
-    table = coverage_table(on=as_of)
-    total = table.get(province.pk if province is not None else None) or CoverageCounts(0, 0, 0, 0)
+    """Coverage by the one rule (agreements.coverage): the scope's figures and map, and
+    for the national summary the table per province of the day."""
+    known = coverage_facts(as_of)
+    report = coverage_report(scope=province, on=as_of, lists=False, known=known)
     by_province = {
         pk: {
             "border_communes": row.communes_total,
@@ -494,33 +507,21 @@ def _coverage(province: AdministrativeUnit | None, as_of: datetime.date) -> Cove
             "border_posts": row.posts_total,
             "posts_with_agreement": row.posts_covered,
         }
-        for pk, row in table.items()
-        if pk is not None and (province is None or pk == province.pk)
+        for pk, row in (coverage_table(known=known) if province is None else {}).items()
+        if pk is not None
     }
-    targets = Organization.objects.filter(kind__in=Organization.TWINNING_TARGET_KINDS).active(as_of)
-    if province is not None:
-        targets = targets.filter(province=province)
-    # Per target, SQLite stops at its first twinning in force instead of joining them all.
-    twinning_in_force = AgreementParty.objects.filter(
-        in_force_q(as_of, "agreement__"),
-        organization=OuterRef("pk"),
-        agreement__kind=Agreement.Kind.TWINNING,
-    )
-    targets = list(
-        targets.annotate(twinned=Exists(twinning_in_force))
-        .order_by("name")
-        .values_list("name", "twinned")
-    )
-
     return Coverage(
-        border_communes=total.communes_total,
-        covered_communes=total.communes_covered,
-        border_posts=total.posts_total,
-        posts_with_agreement=total.posts_covered,
-        twinning_targets=len(targets),
-        twinned=sum(1 for _, twinned in targets if twinned),
-        not_twinned=[nfc(name) for name, twinned in targets if not twinned],
+        border_communes=report.communes_total,
+        covered_communes=report.communes_covered,
+        border_posts=report.posts_total,
+        posts_with_agreement=report.posts_covered,
+        twinning_targets=report.twinning_targets,
+        twinned=report.twinned,
+        not_twinned=[nfc(org.name) for org in report.not_twinned],
         by_province=by_province,
+        border_districts=report.districts_total,
+        districts_with_regulation=report.districts_covered,
+        map=coverage_map(report.points),
     )
 
 
@@ -763,7 +764,7 @@ def annual_summary_data(
         year=year,
         scope_code=scope_label(province)[0],
         scope_name=scope_label(province)[1],
-        scope_phrase=scope_phrase(province),
+        scope_phrase=scope_phrase(province, as_of),
         as_of=as_of,
         agreement_counts=counts,
         reviews_due=totals_of["due"],

@@ -8,16 +8,17 @@ from units.services import admin_units_load
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database holds the real 34 provinces and 3,321 communes."""
+    """Every test database holds the real units: the 34 provinces and 3,321 communes,
+    and the 63 provinces, 696 districts and 10,035 communes before the 2025 reform."""
     with django_db_blocker.unblock():
         admin_units_load()
 
 
 @pytest.fixture
 def admin_units(db):
-    """The real units and the catalogue its migration seeds (indicators, focus areas,
-    legal bases), reloaded when a transactional test has flushed them."""
-    admin_units_load()
+    """The real current units and the catalogue its migration seeds (indicators, focus
+    areas, legal bases), reloaded when a transactional test has flushed them."""
+    admin_units_load(legacy=False)
     importlib.import_module("agreements.migrations.0003_seed_catalogue").seed(apps, None)
 
 

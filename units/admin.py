@@ -5,7 +5,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from units.formulas import SAFE_FORMATS
-from units.models import AdministrativeUnit, Organization, User
+from units.models import AdministrativeUnit, Organization, UnitDataLoad, UnitFormerName, User
 from units.resources import OrganizationResource
 from units.text import search
 
@@ -72,8 +72,31 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return False
 
 
+class UnitFormerNameInline(admin.TabularInline):
+    """Earlier names come from units/data/unit_changes.csv through the loader."""
+
+    model = UnitFormerName
+    extra = 0
+    can_delete = False
+    readonly_fields = ["name", "type", "valid_until", "changed_by"]
+
+
+@admin.register(UnitDataLoad)
+class UnitDataLoadAdmin(admin.ModelAdmin):
+    """Written by `load_admin_units` only."""
+
+    list_display = ["loaded_at", "source", "source_version", "check_source", "check_version"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(FoldedSearchMixin, ReadOnlyAdmin):
+    inlines = [UnitFormerNameInline]
     list_display = ["code", "name", "type", "parent", "is_border", "valid_from", "valid_until"]
     list_filter = ["type", UnitProvinceFilter, "is_border", "valid_until"]
     list_select_related = ["parent"]

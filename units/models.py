@@ -55,8 +55,15 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gt=on),
         )
 
-    def border(self):
-        return self.filter(is_border=True)
+    def border(self, on=None):
+        """Border units; with `on`, those whose border mark held on that day."""
+        if on is None:
+            return self.filter(is_border=True)
+        return self.filter(
+            Q(border_from__isnull=True) | Q(border_from__lte=on),
+            Q(border_until__isnull=True) | Q(border_until__gt=on),
+            is_border=True,
+        )
 
 
 class AdministrativeUnit(FoldedNameMixin):
@@ -94,6 +101,10 @@ class AdministrativeUnit(FoldedNameMixin):
         related_name="children",
     )
     is_border = models.BooleanField(_("biên giới"), default=False, db_index=True)
+    # A border mark may hold for part of the unit's validity (a list of 2010, another
+    # of 2024); empty dates mean the whole of it.
+    border_from = models.DateField(_("là đơn vị biên giới từ"), null=True, blank=True)
+    border_until = models.DateField(_("là đơn vị biên giới đến trước"), null=True, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_until = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
     successors = models.ManyToManyField(
@@ -103,6 +114,17 @@ class AdministrativeUnit(FoldedNameMixin):
         blank=True,
         related_name="predecessors",
     )
+    # Every predecessor of a 2025 unit was merged into it by the same resolution, so
+    # the resolution of a successor link is a fact of the successor: kept once here.
+    formed_by = models.CharField(
+        _("căn cứ thành lập"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nghị quyết sắp xếp đã thành lập đơn vị, ví dụ 1684/NQ-UBTVQH15 (16/06/2025)."),
+    )
+    latitude = models.FloatField(_("vĩ độ trung tâm"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ trung tâm"), null=True, blank=True)
+    area_km2 = models.FloatField(_("diện tích (km²)"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[successors])
 
     objects = AdministrativeUnitQuerySet.as_manager()
@@ -148,6 +170,23 @@ class AdministrativeUnit(FoldedNameMixin):
     def is_commune(self) -> bool:
         return self.type in self.COMMUNE_TYPES
 
+    def name_on(self, day) -> str:
+        """The unit's name on `day`: a unit keeps its code when renamed or re-typed."""
+        return self._period_on(day).name
+
+    def type_on(self, day) -> str:
+        return self._period_on(day).type
+
+    def _period_on(self, day):
+        if day is None:
+            return self
+        # Fetched once per instance (or prefetched: units.selectors.with_former_names).
+        models.prefetch_related_objects([self], "former_names")
+        for former in sorted(self.former_names.all(), key=lambda f: f.valid_until):
+            if day < former.valid_until:
+                return former
+        return self
+
     def province(self) -> "AdministrativeUnit | None":
         """The province this unit lies in (itself for a province); walks parents."""
         unit = self
@@ -165,6 +204,54 @@ class AdministrativeUnit(FoldedNameMixin):
             seen.add(province.pk)
             province = province.successors.order_by("code").first()
         return province
+
+
+class UnitFormerName(models.Model):
+    """A name and type a unit had until a dated change (units/data/unit_changes.csv)."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.CASCADE,
+        related_name="former_names",
+    )
+    name = models.CharField(_("tên"), max_length=200)
+    type = models.CharField(_("loại"), max_length=30, choices=AdministrativeUnit.Type.choices)
+    valid_until = models.DateField(_("dùng đến trước ngày"))
+    changed_by = models.CharField(_("căn cứ thay đổi"), max_length=200)
+
+    class Meta:
+        verbose_name = _("tên cũ của đơn vị hành chính")
+        verbose_name_plural = _("tên cũ của đơn vị hành chính")
+        ordering = ["unit", "valid_until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "valid_until"], name="unit_former_name_once_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitDataLoad(models.Model):
+    """Where the units in the database come from: a row per load that changed them."""
+
+    source = models.CharField(_("nguồn dữ liệu"), max_length=100)
+    source_version = models.CharField(_("phiên bản"), max_length=40)
+    check_source = models.CharField(_("nguồn đối chiếu"), max_length=100)
+    check_version = models.CharField(_("phiên bản nguồn đối chiếu"), max_length=40)
+    loaded_at = models.DateTimeField(_("thời điểm nạp"))
+    disagreements = models.TextField(_("khác biệt giữa hai nguồn"), blank=True)
+
+    class Meta:
+        verbose_name = _("lần nạp đơn vị hành chính")
+        verbose_name_plural = _("lần nạp đơn vị hành chính")
+        ordering = ["-loaded_at"]
+        get_latest_by = "loaded_at"
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.source_version}"
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -85,8 +85,8 @@ class World:
 
 @pytest.fixture
 def world(db):
-    hue = AdministrativeUnit.objects.get(code="46")
-    lang_son = AdministrativeUnit.objects.get(code="20")
+    hue = AdministrativeUnit.objects.current().get(code="46")
+    lang_son = AdministrativeUnit.objects.current().get(code="20")
     communes = list(AdministrativeUnit.objects.communes().filter(parent=hue).order_by("code")[:3])
     AdministrativeUnit.objects.filter(pk__in=[c.pk for c in communes]).update(is_border=True)
     # A border commune of another province must not count in Huế's figures.

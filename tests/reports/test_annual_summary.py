@@ -111,7 +111,7 @@ def test_the_national_summary_has_a_row_and_a_bar_per_province_with_border_units
 
 def test_the_coverage_table_numbers_only_the_provinces_it_lists(world):
     # Hà Nội (01) has an agreement but no border unit: counted, not in the coverage table.
-    hanoi = AdministrativeUnit.objects.get(code="01")
+    hanoi = AdministrativeUnit.objects.current().get(code="01")
     Agreement.objects.create(
         title="Quy chế phối hợp thử",
         kind=Agreement.Kind.REGULATION,
@@ -257,7 +257,9 @@ def test_the_in_force_condition_reads_the_same_across_a_join(world, on):
 
 @pytest.mark.parametrize("province_code", ["46", None])
 def test_the_annual_summary_numbers_its_pages_from_page_two(world, province_code):
-    province = AdministrativeUnit.objects.get(code=province_code) if province_code else None
+    province = (
+        AdministrativeUnit.objects.current().get(code=province_code) if province_code else None
+    )
     data = selectors.annual_summary_data(province, 2025)
     pdf = renderer.html_to_pdf(renderer.render_html(TEMPLATE, data), data.head.profile)
     margins = read.top_margin_texts(pdf)
@@ -269,7 +271,9 @@ def test_the_annual_summary_numbers_its_pages_from_page_two(world, province_code
 def test_reviews_due_and_held_are_those_the_dashboard_counts(world, province_code):
     # The summary counts them in one grouped query of its own; the dashboard's selector
     # is the rule they must agree with.
-    province = AdministrativeUnit.objects.get(code=province_code) if province_code else None
+    province = (
+        AdministrativeUnit.objects.current().get(code=province_code) if province_code else None
+    )
     agreements = Agreement.objects.filter(province=province) if province else Agreement.objects
     today = datetime.date(2026, 3, 1)
     dashboard = review_due_status(agreements.all(), year=2025, today=today)

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import re
 from pathlib import Path
 
@@ -35,10 +36,19 @@ def read_codes(path: Path) -> list[str]:
     return codes
 
 
+def parse_day(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"Ngày không hợp lệ: {value!r} (cần dạng YYYY-MM-DD).") from exc
+
+
 class Command(BaseCommand):
     help = (
         "Mark border communes from a file of official commune codes (first column), "
-        "as listed in the appendix of Nghị định 299/2025/NĐ-CP."
+        "as listed in the appendix of Nghị định 299/2025/NĐ-CP. With --from/--until, the "
+        "codes are those of the communes of that period (legacy codes before 01/07/2025) "
+        "and the mark holds for that period only."
     )
 
     def add_arguments(self, parser):
@@ -48,14 +58,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Unmark communes that are not in the file (the appendix was reissued).",
         )
+        parser.add_argument("--from", dest="valid_from", type=parse_day, help="YYYY-MM-DD")
+        parser.add_argument("--until", dest="valid_until", type=parse_day, help="YYYY-MM-DD")
 
-    def handle(self, *args, path, replace, **options):
+    def handle(self, *args, path, replace, valid_from, valid_until, **options):
         codes = read_codes(path)
+        if valid_from and valid_until and valid_until <= valid_from:
+            raise CommandError("Ngày kết thúc phải sau ngày bắt đầu; không thay đổi gì.")
         try:
-            result = border_communes_mark(codes=codes, replace=replace)
+            result = border_communes_mark(
+                codes=codes, replace=replace, valid_from=valid_from, valid_until=valid_until
+            )
         except UnknownCodesError as exc:
             raise CommandError(
-                "Không có xã, phường hiện hành nào mang các mã sau; không thay đổi gì: "
+                "Không có xã, phường nào của thời kỳ đã chọn mang các mã sau; không thay đổi gì: "
                 + ", ".join(exc.codes[:50])
             ) from exc
         self.stdout.write(
