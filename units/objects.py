@@ -21,6 +21,7 @@ from units.forms import (
 )
 from units.models import AdministrativeUnit, Level, Organization
 from units.scoping import restrict, scope_of
+from units.selectors import units_source
 from units.text import search
 
 
@@ -331,6 +332,8 @@ UNITS = register(
             "parent"
         ).prefetch_related("successors", "predecessors", "children"),
         detail_template="units/unit_detail.html",
+        list_template="units/unit_list.html",
+        list_context=lambda request, table, filterset: {"source": units_source()},
         detail_fields=(
             "code",
             "name",

@@ -33,3 +33,13 @@ def test_a_catalogue_shows_its_english_name_in_english(client, world, superuser)
     assert "Information exchange" in body
     area.refresh_from_db()
     assert area.version == 2
+
+
+def test_the_units_page_names_its_data_source_and_version(client, world):
+    from units.selectors import units_source
+
+    source = units_source()
+    assert source is not None
+    client.force_login(world.staff)
+    body = client.get(reverse("registry:units_list")).content.decode()
+    assert f"{source.source} {source.source_version}" in body
