@@ -10,4 +10,5 @@ urlpatterns = [
         name="organization_autocomplete",
     ),
     path("autocomplete/units/", views.unit_autocomplete, name="unit_autocomplete"),
+    path("units/border/", views.border_mark, name="border_mark"),
 ]

@@ -1,13 +1,23 @@
+import re
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from units.forms import DateField
 from units.models import AdministrativeUnit, Organization
 from units.scoping import scope_of
+from units.services import UnknownCodesError, border_communes_mark
 from units.text import search
 
 AUTOCOMPLETE_LIMIT = 20
@@ -84,3 +94,75 @@ def unit_autocomplete(request):
         for unit in units.order_by("name", "code")[:AUTOCOMPLETE_LIMIT]
     ]
     return JsonResponse({"results": results})
+
+
+class BorderMarkForm(forms.Form):
+    codes = forms.CharField(
+        label=gettext_lazy("Mã các xã, phường biên giới"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "Mã theo danh mục chính thức, cách nhau bởi dấu cách, dấu phẩy hoặc xuống dòng."
+        ),
+        max_length=200_000,
+    )
+    valid_from = DateField(
+        label=gettext_lazy("Từ ngày"), required=False, help_text=gettext_lazy("Để trống: hôm nay.")
+    )
+    valid_until = DateField(label=gettext_lazy("Đến trước ngày"), required=False)
+    replace = forms.BooleanField(
+        label=gettext_lazy("Thay cả danh sách: bỏ đánh dấu các xã khác của cùng thời kỳ"),
+        required=False,
+    )
+
+    def clean_codes(self) -> list[str]:
+        codes = [c for c in re.split(r"[\s,;]+", self.cleaned_data["codes"]) if c]
+        if not codes:
+            raise forms.ValidationError(gettext_lazy("Hãy ghi ít nhất một mã."))
+        if any(not c.isdigit() or len(c) > 5 for c in codes):
+            raise forms.ValidationError(gettext_lazy("Mã xã, phường là dãy tối đa 5 chữ số."))
+        return codes
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if end and end <= (start or timezone.localdate()):
+            self.add_error("valid_until", gettext_lazy("Ngày kết thúc phải sau ngày bắt đầu."))
+        return cleaned
+
+
+@login_required
+def border_mark(request):
+    """Admins mark border communes (the appendix of Nghị định 299/2025/NĐ-CP, or a list
+    of an earlier year) here as well as with `manage.py mark_border_communes`."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    form = BorderMarkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                result = border_communes_mark(
+                    codes=form.cleaned_data["codes"],
+                    replace=form.cleaned_data["replace"],
+                    valid_from=form.cleaned_data["valid_from"],
+                    valid_until=form.cleaned_data["valid_until"],
+                )
+        except UnknownCodesError as error:
+            form.add_error(
+                "codes",
+                _("Không có xã, phường nào mang các mã sau trong thời kỳ đã chọn: %(codes)s")
+                % {"codes": ", ".join(error.codes)},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã đánh dấu %(marked)d, bỏ đánh dấu %(unmarked)d; hiện có %(total)d xã biên giới."
+                )
+                % {
+                    "marked": result["marked"],
+                    "unmarked": result["unmarked"],
+                    "total": result["total_border"],
+                },
+            )
+            return redirect("registry:units_list")
+    return render(request, "units/border_mark.html", {"form": form})

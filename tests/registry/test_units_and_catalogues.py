@@ -43,3 +43,24 @@ def test_the_units_page_names_its_data_source_and_version(client, world):
     client.force_login(world.staff)
     body = client.get(reverse("registry:units_list")).content.decode()
     assert f"{source.source} {source.source_version}" in body
+
+
+def test_an_admin_marks_border_communes_in_the_browser_all_or_nothing(client, world, superuser):
+    commune = AdministrativeUnit.objects.current().communes().filter(parent=world.hue).first()
+    AdministrativeUnit.objects.filter(pk=commune.pk).update(is_border=False)
+    client.force_login(superuser)
+    url = reverse("units:border_mark")
+    response = client.post(url, {"codes": f"{commune.code} 99999", "valid_from": "01/07/2025"})
+    assert response.status_code == 200
+    assert "99999" in response.content.decode()
+    commune.refresh_from_db()
+    assert commune.is_border is False
+    response = client.post(url, {"codes": commune.code, "valid_from": "01/07/2025"})
+    assert response.status_code == 302
+    commune.refresh_from_db()
+    assert commune.is_border is True
+
+
+def test_only_admins_mark_border_communes(client, world):
+    client.force_login(world.staff)
+    assert client.get(reverse("units:border_mark")).status_code == 403
