@@ -23,6 +23,7 @@ from agreements.models import (
 )
 from registry.base import ObjectType, Panel, get_type, register
 from registry.forms import ServiceForm
+from units.filters import FilterSet
 from units.forms import ModelForm, formfield
 from units.objects import SearchFilterSet, SortedTable, current_provinces, link
 from units.scoping import permits, restrict
@@ -105,7 +106,7 @@ AGREEMENTS = register(
 # Reviews ----------------------------------------------------------------------------
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Tìm theo văn bản"), method="filter_q")
     year = django_filters.NumberFilter(label=_("Năm"), min_value=1945, max_value=2100)
     kind = django_filters.ChoiceFilter(

@@ -170,6 +170,7 @@ def list_context(request, table, filterset) -> dict:
         "page": table.page,
         "can_edit": can_edit(request.user),
         "import_url": reverse("agreements:import_start") if can_edit(request.user) else None,
+        "search_label": _("Tìm theo tên, số hiệu (không cần dấu)"),
     }
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.base import ObjectType, register
 from registry.forms import ServiceForm
 from units import organization_services
+from units.filters import FilterSet
 from units.forms import (
     DateField,
     OrganizationAutocomplete,
@@ -34,7 +35,7 @@ def current_provinces(request):
     return provinces if scope.everything else provinces.filter(pk=scope.province_id)
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class SearchFilterSet(FilterSet):
     """Quick search over the folded column (diacritics optional, abbreviations known)."""
 
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")

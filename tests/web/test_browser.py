@@ -14,7 +14,7 @@ import pytest
 from agreements import services
 from agreements.models import Agreement, Review
 from tests.web.conftest import PASSWORD, build_world
-from units.models import AdministrativeUnit
+from units.models import AdministrativeUnit, Organization
 from units.services import border_communes_mark
 
 # Playwright's sync API runs an event loop; the live server's database calls are safe.
@@ -348,3 +348,37 @@ def test_the_list_title_column_stays_readable_on_a_phone(browser, live_server, w
         screenshot(page, "phone-list")
     finally:
         context.close()
+
+
+def test_staff_record_a_partner_then_an_agreement_with_its_scan(page, world):
+    """The Huế clerk's whole job in the browser: the partner organization first, then
+    the regulation with it, the lead party found by an abbreviation, the signed scan
+    attached in the same form."""
+    log_in(page, "canbo.hue")
+    page.goto("/organizations/new/")
+    page.locator("#id_name").fill("Đảng ủy xã Hương Phong Mới")
+    page.locator("#id_kind").select_option(label="Cấp ủy địa phương")
+    page.locator("#id_level").select_option(label="Cấp xã")
+    assert_accessible(page, "organization form")
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_text("Đã lưu.").wait_for()
+    partner = Organization.objects.get(name="Đảng ủy xã Hương Phong Mới")
+    assert partner.province == world.hue
+    screenshot(page, "organization-detail")
+
+    page.goto("/agreements/new/")
+    page.get_by_label("Tên văn bản").fill("Quy chế phối hợp với Đảng ủy xã Hương Phong Mới")
+    page.get_by_label("Hiệu lực từ ngày").fill("12/01/2026")
+    page.get_by_label("Hiệu lực đến ngày").fill("31/12/2030")
+    choose_organization(page, 0, "BĐBP Huế", "Đảng ủy Ban Chỉ huy Bộ đội Biên phòng thành phố Huế")
+    choose_organization(page, 1, "huong phong moi", "Đảng ủy xã Hương Phong Mới")
+    page.locator("#id_scan").set_input_files(
+        files=[{"name": "ban-ky.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 scan"}]
+    )
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_text("Đã lưu văn bản phối hợp.").wait_for()
+    agreement = Agreement.objects.get(title="Quy chế phối hợp với Đảng ủy xã Hương Phong Mới")
+    assert {p.organization for p in agreement.parties.all()} == {world.hue_command, partner}
+    assert [a.original_name for a in agreement.attachments.all()] == ["ban-ky.pdf"]
+    assert page.get_by_text("ban-ky.pdf").first.is_visible()
+    screenshot(page, "agreement-with-scan")
