@@ -23,7 +23,6 @@ from units.text import nfc
 
 REFORM_DATE = datetime.date(2025, 7, 1)
 
-Type = AdministrativeUnit.Type
 _FIELDS = ["name", "type", "parent", "valid_from", "latitude", "longitude", "area_km2", "formed_by"]
 _TYPE_WORDS = (
     "Thành phố",
@@ -36,10 +35,6 @@ _TYPE_WORDS = (
     "Xã",
     "Phường",
 )
-
-
-def province_code(code: int | str) -> str:
-    return f"{int(code):02d}"
 
 
 def commune_code(code: int | str) -> str:
@@ -293,16 +288,10 @@ def _link_successors(
         .order_by()
     )
     extra = have - wanted
-    for start in range(0, len(extra), 500):
-        batch = list(extra)[start : start + 500]
+    # Links the source does not have: hand-typed ones, few, so one by one.
+    for predecessor, successor in sorted(extra):
         through.objects.filter(
-            pk__in=[
-                pk
-                for pk, a, b in through.objects.filter(
-                    from_administrativeunit_id__in={a for a, _ in batch}
-                ).values_list("pk", "from_administrativeunit_id", "to_administrativeunit_id")
-                if (a, b) in extra
-            ]
+            from_administrativeunit_id=predecessor, to_administrativeunit_id=successor
         ).delete()
     through.objects.bulk_create(
         [

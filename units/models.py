@@ -180,7 +180,7 @@ class AdministrativeUnit(FoldedNameMixin):
     def _period_on(self, day):
         if day is None:
             return self
-        # Fetched once per instance (or prefetched: units.selectors.with_former_names).
+        # Fetched once per instance, or read from a prefetch of `former_names`.
         models.prefetch_related_objects([self], "former_names")
         for former in sorted(self.former_names.all(), key=lambda f: f.valid_until):
             if day < former.valid_until:

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from units.loader import REFORM_DATE, LoadResult, admin_units_load, commune_code, province_code
+from units.loader import REFORM_DATE, LoadResult, admin_units_load, commune_code
 from units.models import AdministrativeUnit
 
 __all__ = [
@@ -16,7 +16,6 @@ __all__ = [
     "admin_units_load",
     "border_communes_mark",
     "commune_code",
-    "province_code",
 ]
 
 

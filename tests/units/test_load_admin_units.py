@@ -137,6 +137,8 @@ def test_a_hand_typed_legacy_district_is_adopted_with_its_links():
     committee = Organization.objects.create(
         name="Huyện ủy Xín Mần", kind="local_party", level="district", area=district
     )
+    official_successors = set(district.successors.values_list("pk", flat=True))
+    district.successors.add(current("00070"))
 
     admin_units_load()
 
@@ -145,6 +147,7 @@ def test_a_hand_typed_legacy_district_is_adopted_with_its_links():
     committee.refresh_from_db()
     assert committee.area == district
     assert not AdministrativeUnit.objects.filter(code="999").exists()
+    assert set(district.successors.values_list("pk", flat=True)) == official_successors
 
 
 def _rotate(codes: list[str]) -> None:
