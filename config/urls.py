@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("agreements.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
 ]
 
 if settings.DEBUG:
