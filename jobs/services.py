@@ -104,10 +104,14 @@ def job_create(
     params: dict | None = None,
     input_content: bytes | None = None,
     input_name: str = "",
+    input_from: Job | None = None,
 ) -> Job:
+    """A queued job; its input is new content, or the stored input of an earlier job."""
     if kind not in RUNNERS:
         raise ValueError(f"no runner for jobs of kind {kind!r}")
-    job = Job(user=user, kind=kind, title=title, params=params or {})
+    job = Job(user=user, kind=kind, title=title[:300], params=params or {})
+    if input_from is not None:
+        job.input_file.name = input_from.input_file.name
     job.full_clean()
     job.save()
     if input_content is not None:
