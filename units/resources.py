@@ -303,7 +303,7 @@ def _check_xlsx_package(data: bytes) -> None:
         raise ImportFileError(NOT_XLSX) from exc
 
 
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ROW_TAGS = (b"<row ", b"<row>")
 
 
 def _count_rows(part) -> int:
@@ -311,14 +311,15 @@ def _count_rows(part) -> int:
 
     openpyxl's read-only mode trusts the sheet's declared dimension (and scans the
     whole sheet when there is none), so the count comes from the bytes themselves.
+    Rows written with a namespace prefix are not counted here; read_table still
+    counts every row it streams.
     """
     count, tail = 0, b""
     while chunk := part.read(1 << 20):
         window = tail + chunk
-        count += len(_ROW_TAG.findall(window))
-        # A tag cut by the chunk boundary is carried into the next window, counted there.
-        cut = window.rfind(b"<", max(0, len(window) - 16))
-        tail = window[cut:] if cut != -1 and not _ROW_TAG.match(window, cut) else b""
+        count += sum(window.count(tag) for tag in _ROW_TAGS)
+        # Shorter than a tag, so a tag cut by the chunk boundary is counted once, next time.
+        tail = window[-4:]
     return count
 
 
