@@ -257,17 +257,54 @@ STAMPED_MODELS = (
 STAMPED_CATALOGUES = (FocusArea, Indicator, LegalDocument)
 
 
-def data_stamp() -> str:
-    """A cheap stamp of the state of all the data: equal stamps, equal data.
+def data_stamp(province_id: int | None = None) -> str:
+    """A cheap stamp of the state of the data: equal stamps, equal data.
 
     A handful of index lookups, so caches of costly figures (the dashboard, annual
-    summaries) are checked on every request without gathering anything.
+    summaries) are checked on every request without gathering anything. Without a
+    province it covers all the data (what national figures show); with one, only what
+    that province's figures can show, so an edit in Lạng Sơn leaves Huế's caches valid:
+    the agreements that ever belonged to it (so one moved away still counts), their
+    parties, reviews and figures, the organizations of the province, its parties' and
+    national ones, and its stored totals. Units and catalogues change rarely; they
+    count everywhere.
     """
-    parts = [str(m.history.aggregate(last=Max("history_id"))["last"]) for m in STAMPED_MODELS]
-    # Stored totals have no history; a rebuild gives them new ids.
-    parts.append(str(IndicatorTotal.objects.aggregate(last=Max("pk"))["last"]))
+    if province_id is None:
+        parts = [str(_last(m.history.all())) for m in STAMPED_MODELS]
+        # Stored totals have no history; a rebuild gives them new ids.
+        parts.append(str(IndicatorTotal.objects.aggregate(last=Max("pk"))["last"]))
+    else:
+        ever_here = Agreement.history.filter(province_id=province_id).values("id")
+        reviews = Review.history.filter(agreement_id__in=ever_here).values("id")
+        organizations = Organization.history.filter(
+            Q(province_id=province_id)
+            | Q(province_id__isnull=True)
+            | Q(
+                id__in=AgreementParty.history.filter(agreement_id__in=ever_here).values(
+                    "organization_id"
+                )
+            )
+        ).values("id")
+        parts = [
+            province_id,
+            _last(Agreement.history.filter(id__in=ever_here)),
+            _last(AgreementParty.history.filter(agreement_id__in=ever_here)),
+            _last(Review.history.filter(id__in=reviews)),
+            _last(ReviewFocusResult.history.filter(review_id__in=reviews)),
+            _last(IndicatorValue.history.filter(review_id__in=reviews)),
+            _last(Organization.history.filter(id__in=organizations)),
+            _last(AdministrativeUnit.history.all()),
+            IndicatorTotal.objects.filter(province_id=province_id).aggregate(last=Max("pk"))[
+                "last"
+            ],
+        ]
+        parts = [str(part) for part in parts]
     parts += [repr(list(m.objects.order_by("pk").values_list())) for m in STAMPED_CATALOGUES]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _last(history: QuerySet) -> int | None:
+    return history.aggregate(last=Max("history_id"))["last"]
 
 
 # Stored indicator totals ------------------------------------------------------------

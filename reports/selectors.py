@@ -795,4 +795,5 @@ def annual_summary_stamp(
     # What of today the summary depends on: the day it is judged on (31 December for a
     # past year, so a past year's PDF survives the night) and the year in its header.
     as_of = annual_review_due_on(year, today)
-    return f"{year}|{scope_label(province)[0]}|{as_of}|{today.year}|{data_stamp()}"
+    stamp = data_stamp(province.pk if province else None)
+    return f"{year}|{scope_label(province)[0]}|{as_of}|{today.year}|{stamp}"
