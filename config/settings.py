@@ -131,7 +131,17 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads and job files; several servers share a volume mounted at MEDIA_ROOT, or
+    # name an S3-compatible backend (django-storages) here instead.
+    "default": {
+        "BACKEND": env.str(
+            "DEFAULT_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        )
+    },
+    # Rendered PDFs, cached by content (reports.renderer).
+    "reports": {
+        "BACKEND": env.str("REPORT_STORAGE_BACKEND", default="reports.storage.ReportCacheStorage")
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
