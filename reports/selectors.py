@@ -783,6 +783,15 @@ def scope_label(province: AdministrativeUnit | None) -> tuple[str, str]:
     return province.code, nfc(province.name)
 
 
+def annual_scopes() -> list[AdministrativeUnit | None]:
+    """Every scope with an annual summary: national (None), then each current province
+    with agreements, as the web page serves them (an abolished province's agreements
+    belong to its successor)."""
+    provinces = AdministrativeUnit.objects.provinces().current()
+    with_agreements = provinces.filter(agreements__isnull=False).distinct().order_by("code")
+    return [None, *with_agreements]
+
+
 def annual_summary_stamp(
     province: AdministrativeUnit | None, year: int, today: datetime.date | None = None
 ) -> str:

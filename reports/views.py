@@ -5,11 +5,13 @@ from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _t
+from django.views.decorators.http import require_GET, require_POST
 
+from jobs.services import job_submit
 from reports import renderer, selectors
 from units.models import AdministrativeUnit
 from units.scoping import get_scoped_or_404, scope_of
@@ -115,3 +117,18 @@ def annual_preview(request, year: int):
     pdf_url = f"{reverse('reports:annual_pdf', args=[year])}?{_annual_query(province)}"
     html = renderer.render_html(ANNUAL_TEMPLATE, data, preview=True, extra={"pdf_url": pdf_url})
     return HttpResponse(html)
+
+
+@login_required
+@require_POST
+def annual_batch(request, year: int):
+    """Every scope's annual summary in one ZIP, as a background job: national staff only."""
+    if not scope_of(request.user).everything or not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404
+    job = job_submit(
+        user=request.user,
+        kind="annual_batch",
+        title=_t("Báo cáo tổng hợp năm %(year)s của mọi phạm vi (ZIP)") % {"year": year},
+        params={"year": year},
+    )
+    return redirect("jobs:detail", job.pk)
