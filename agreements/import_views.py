@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -94,7 +94,7 @@ def import_start(request):
     job = job_submit(
         user=request.user,
         kind="import_preview",
-        title=_t("Kiểm tra tệp “%(name)s” (%(kind)s)")
+        title=gettext("Kiểm tra tệp “%(name)s” (%(kind)s)")
         % {"name": upload.name, "kind": KINDS[kind][0]},
         params={"kind": kind, "file_name": upload.name},
         input_content=data,
@@ -124,7 +124,7 @@ def import_confirm(request):
     job = job_submit(
         user=request.user,
         kind="import_confirm",
-        title=_t("Nhập tệp “%(name)s” (%(kind)s)")
+        title=gettext("Nhập tệp “%(name)s” (%(kind)s)")
         % {"name": preview.params["file_name"], "kind": KINDS[kind][0]},
         params={**preview.params, "preview": preview.pk},
         input_from=preview,

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from jobs.services import job_submit
@@ -128,7 +128,7 @@ def annual_batch(request, year: int):
     job = job_submit(
         user=request.user,
         kind="annual_batch",
-        title=_t("Báo cáo tổng hợp năm %(year)s của mọi phạm vi (ZIP)") % {"year": year},
+        title=gettext("Báo cáo tổng hợp năm %(year)s của mọi phạm vi (ZIP)") % {"year": year},
         params={"year": year},
     )
     return redirect("jobs:detail", job.pk)
