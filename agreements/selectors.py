@@ -5,12 +5,13 @@ same code answers for a province, a user or the whole country.
 """
 
 import datetime
+import functools
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Manager, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from agreements.models import (
@@ -270,30 +271,34 @@ def data_stamp(province_id: int | None = None) -> str:
     count everywhere.
     """
     if province_id is None:
-        parts = [str(_last(m.history.all())) for m in STAMPED_MODELS]
+        parts = [str(_last(_history(m).all())) for m in STAMPED_MODELS]
         # Stored totals have no history; a rebuild gives them new ids.
         parts.append(str(IndicatorTotal.objects.aggregate(last=Max("pk"))["last"]))
     else:
-        ever_here = Agreement.history.filter(province_id=province_id).values("id")
-        reviews = Review.history.filter(agreement_id__in=ever_here).values("id")
-        organizations = Organization.history.filter(
-            Q(province_id=province_id)
-            | Q(province_id__isnull=True)
-            | Q(
-                id__in=AgreementParty.history.filter(agreement_id__in=ever_here).values(
-                    "organization_id"
+        ever_here = _history(Agreement).filter(province_id=province_id).values("id")
+        reviews = _history(Review).filter(agreement_id__in=ever_here).values("id")
+        organizations = (
+            _history(Organization)
+            .filter(
+                Q(province_id=province_id)
+                | Q(province_id__isnull=True)
+                | Q(
+                    id__in=_history(AgreementParty)
+                    .filter(agreement_id__in=ever_here)
+                    .values("organization_id")
                 )
             )
-        ).values("id")
+            .values("id")
+        )
         parts = [
             province_id,
-            _last(Agreement.history.filter(id__in=ever_here)),
-            _last(AgreementParty.history.filter(agreement_id__in=ever_here)),
-            _last(Review.history.filter(id__in=reviews)),
-            _last(ReviewFocusResult.history.filter(review_id__in=reviews)),
-            _last(IndicatorValue.history.filter(review_id__in=reviews)),
-            _last(Organization.history.filter(id__in=organizations)),
-            _last(AdministrativeUnit.history.all()),
+            _last(_history(Agreement).filter(id__in=ever_here)),
+            _last(_history(AgreementParty).filter(agreement_id__in=ever_here)),
+            _last(_history(Review).filter(id__in=reviews)),
+            _last(_history(ReviewFocusResult).filter(review_id__in=reviews)),
+            _last(_history(IndicatorValue).filter(review_id__in=reviews)),
+            _last(_history(Organization).filter(id__in=organizations)),
+            _last(_history(AdministrativeUnit).all()),
             IndicatorTotal.objects.filter(province_id=province_id).aggregate(last=Max("pk"))[
                 "last"
             ],
@@ -301,6 +306,13 @@ def data_stamp(province_id: int | None = None) -> str:
         parts = [str(part) for part in parts]
     parts += [repr(list(m.objects.order_by("pk").values_list())) for m in STAMPED_CATALOGUES]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+@functools.cache
+def _history(model) -> Manager:
+    """The manager of a model's history table. `Model.history` builds a new manager
+    class on every access, which cost more than the stamp's queries themselves."""
+    return model.history.model._default_manager
 
 
 def _last(history: QuerySet) -> int | None:
