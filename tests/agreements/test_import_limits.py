@@ -61,14 +61,14 @@ def refused_at_upload(client, content: bytes, message: str) -> None:
 
 @pytest.mark.django_db
 def test_a_malformed_workbook_is_refused(clerk):
-    content = xlsx(sheet_xml([HEADERS]), extra={"xl/workbook.xml": b"<workbook><sheets"})
+    content = xlsx(sheet_xml([HEADERS]), workbook=b"<workbook><sheets")
 
     refused_at_upload(clerk, content, "không phải bảng tính Excel (.xlsx) hợp lệ")
 
 
 @pytest.mark.django_db
 def test_a_billion_laughs_file_is_refused(clerk):
-    content = xlsx(sheet_xml([HEADERS]), extra={"xl/workbook.xml": LAUGHS.encode()})
+    content = xlsx(sheet_xml([HEADERS]), workbook=LAUGHS)
 
     refused_at_upload(clerk, content, "khai báo XML không được phép")
 

@@ -61,12 +61,12 @@ def sheet_xml(rows, *, dimension: str | None = None, prolog: str = "") -> str:
     )
 
 
-def xlsx(sheet: str, *, extra: dict[str, bytes] | None = None) -> bytes:
+def xlsx(sheet: str, *, workbook: bytes | str = WORKBOOK, extra: dict | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", CONTENT_TYPES)
         package.writestr("_rels/.rels", ROOT_RELS)
-        package.writestr("xl/workbook.xml", WORKBOOK)
+        package.writestr("xl/workbook.xml", workbook)
         package.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         package.writestr("xl/worksheets/sheet1.xml", sheet)
         for name, content in (extra or {}).items():
