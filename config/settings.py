@@ -198,6 +198,9 @@ PERIODIC_TASKS = {
     "jobs.services.jobs_tidy": "*/5 * * * *",
 }
 
+# A province's annual summary with more agreements than this renders as a background job.
+ANNUAL_SUMMARY_JOB_AGREEMENTS = env.int("ANNUAL_SUMMARY_JOB_AGREEMENTS", default=300)
+
 # Rendered PDFs are kept on disk, keyed by a fingerprint of the data they show.
 REPORT_CACHE_DIR = env.path("REPORT_CACHE_DIR", default=VAR_DIR / "report-cache")
 

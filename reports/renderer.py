@@ -234,9 +234,18 @@ def cached_pdf_stamped(template_name: str, *, stamp: str, name: str, gather) -> 
 
     For reports whose gathering is itself costly: `gather()` runs only on a miss.
     """
-    key = hashlib.sha256(f"{_renderer_version()}|{template_name}|{stamp}".encode()).hexdigest()
-    file_name = _cache_name(name, key)
+    file_name = _stamped_name(template_name, stamp, name)
     return _hit(file_name) or _render_to(file_name, name, template_name, gather())
+
+
+def cached_pdf_stamped_hit(template_name: str, *, stamp: str, name: str) -> CachedPdf | None:
+    """The cached PDF `cached_pdf_stamped` would serve, or None: it never renders."""
+    return _hit(_stamped_name(template_name, stamp, name))
+
+
+def _stamped_name(template_name: str, stamp: str, name: str) -> str:
+    key = hashlib.sha256(f"{_renderer_version()}|{template_name}|{stamp}".encode()).hexdigest()
+    return _cache_name(name, key)
 
 
 def _cache_name(name: str, key: str) -> str:

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -781,6 +782,14 @@ def scope_label(province: AdministrativeUnit | None) -> tuple[str, str]:
     if province is None:
         return "national", "Toàn quốc"
     return province.code, nfc(province.name)
+
+
+def annual_summary_is_long(province: AdministrativeUnit | None) -> bool:
+    """Whether a scope's annual summary renders as a background job: a province's lists
+    each of its agreements (997 take 12 s), the national one reads stored totals."""
+    if province is None:
+        return False
+    return province.agreements.count() > settings.ANNUAL_SUMMARY_JOB_AGREEMENTS
 
 
 def annual_scopes() -> list[AdministrativeUnit | None]:

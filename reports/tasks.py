@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jobs.services import JobError, JobResult, job_runner
 from reports import renderer, selectors, views
+from units.models import AdministrativeUnit
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,21 @@ def annual_pdf(province, year: int) -> renderer.CachedPdf:
         name=f"annual-{year}-{code}",
         gather=lambda: selectors.annual_summary_data(province, year),
     )
+
+
+@job_runner("annual_pdf")
+def annual_pdf_job(job, progress) -> JobResult:
+    province_id = job.params["province"]
+    province = AdministrativeUnit.objects.get(pk=province_id) if province_id else None
+    year = job.params["year"]
+    progress(0, 1)
+    cached = annual_pdf(province, year)
+    with cached.file:
+        content = cached.file.read()
+    progress(1)
+    _code, scope_name = selectors.scope_label(province)
+    name, _ascii_name = views.file_names("Báo cáo tổng hợp", str(year), scope_name)
+    return JobResult({}, name, content)
 
 
 @job_runner("annual_batch", result_template="reports/batch_result.html")

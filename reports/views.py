@@ -100,12 +100,26 @@ def _annual_query(province: AdministrativeUnit | None) -> str:
 def annual_pdf(request, year: int):
     province = _annual_scope(request, year)
     code, scope_name = selectors.scope_label(province)
-    cached = renderer.cached_pdf_stamped(
-        ANNUAL_TEMPLATE,
-        stamp=selectors.annual_summary_stamp(province, year),
-        name=f"annual-{year}-{code}",
-        gather=lambda: selectors.annual_summary_data(province, year),
-    )
+    stamp = selectors.annual_summary_stamp(province, year)
+    name = f"annual-{year}-{code}"
+    cached = renderer.cached_pdf_stamped_hit(ANNUAL_TEMPLATE, stamp=stamp, name=name)
+    if cached is None and selectors.annual_summary_is_long(province):
+        # Rendering takes seconds per hundred agreements: a background job does it.
+        job = job_submit(
+            user=request.user,
+            kind="annual_pdf",
+            title=gettext("Báo cáo tổng hợp năm %(year)s: %(scope)s")
+            % {"year": year, "scope": scope_name},
+            params={"year": year, "province": province.pk if province else None},
+        )
+        return redirect("jobs:detail", job.pk)
+    if cached is None:
+        cached = renderer.cached_pdf_stamped(
+            ANNUAL_TEMPLATE,
+            stamp=stamp,
+            name=name,
+            gather=lambda: selectors.annual_summary_data(province, year),
+        )
     return pdf_response(cached, *file_names("Báo cáo tổng hợp", str(year), scope_name))
 
 
