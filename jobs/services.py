@@ -124,7 +124,12 @@ def job_submit(**kwargs) -> Job:
     from jobs.tasks import run_job
 
     job = job_create(**kwargs)
-    run_job(job.pk)
+    try:
+        run_job(job.pk)
+    except Exception:
+        # The queue (Redis, or its SQLite file) cannot be reached: say so on the job's page.
+        logger.exception("job %s could not be queued", job.pk)
+        job_fail(job=job, message=UNQUEUED)
     job.refresh_from_db()
     return job
 
@@ -179,6 +184,7 @@ def job_fail(*, job: Job, message) -> None:
         HUEY.delete(progress_key(job.pk))
 
 
+UNQUEUED = _("Không đưa được công việc vào hàng đợi; hãy thử lại sau hoặc báo quản trị viên.")
 INTERRUPTED = _(
     "Công việc bị gián đoạn vì máy chủ xử lý dừng giữa chừng; không có dữ liệu nào được "
     "ghi. Hãy chạy lại."

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.module_loading import import_string
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, signal, task
+from huey.contrib.djhuey import db_periodic_task, db_task, signal, task
 from huey.signals import SIGNAL_INTERRUPTED
 
 from jobs import services
@@ -24,7 +24,7 @@ def echo(value):
 @signal(SIGNAL_INTERRUPTED)
 def fail_interrupted(signal_name, task_message, exc=None):
     # The consumer is stopping while a job runs: its transaction is rolled back.
-    if task_message.name == run_job.name and not HUEY.immediate:
+    if isinstance(task_message, run_job.task_class):
         job = Job.objects.filter(pk=task_message.args[0]).first()
         if job is not None:
             services.job_fail(job=job, message=services.INTERRUPTED)

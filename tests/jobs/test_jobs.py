@@ -137,3 +137,28 @@ def test_the_daily_expiry_is_a_periodic_task_at_five_past_midnight_in_vietnam():
 
     assert "agreements.services.agreements_expire_due" in due_at(17, 5)
     assert "agreements.services.agreements_expire_due" not in due_at(0, 5)
+
+
+def test_a_job_that_cannot_be_queued_fails_with_a_message(runners, owner, monkeypatch):
+    from jobs import tasks
+
+    def unreachable(job_id):
+        raise ConnectionError("queue down")
+
+    monkeypatch.setattr(tasks, "run_job", unreachable)
+
+    job = job_submit(user=owner, kind="count", title="Đếm", params={"n": 1})
+
+    assert job.state == Job.State.FAILED
+    assert "hàng đợi" in job.message
+
+
+def test_a_job_stopped_with_its_consumer_is_marked_failed(runners, owner):
+    from jobs.tasks import fail_interrupted, run_job
+
+    job = Job.objects.create(user=owner, kind="count", title="Đếm", state=Job.State.RUNNING)
+
+    fail_interrupted("interrupted", run_job.s(job.pk))
+
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and "gián đoạn" in job.message
