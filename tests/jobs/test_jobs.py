@@ -162,3 +162,20 @@ def test_a_job_stopped_with_its_consumer_is_marked_failed(runners, owner):
 
     job.refresh_from_db()
     assert job.state == Job.State.FAILED and "gián đoạn" in job.message
+
+
+def test_the_job_list_costs_the_same_queries_for_many_jobs(
+    runners, owner, client, django_assert_num_queries
+):
+    client.force_login(owner)
+    for n in range(3):
+        Job.objects.create(user=owner, kind="count", title=f"Việc {n}")
+    with django_assert_num_queries(5) as few:
+        client.get(reverse("jobs:list"))
+    for n in range(3, 9):
+        Job.objects.create(user=owner, kind="count", title=f"Việc {n}")
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("jobs:list"))
+
+    assert page.content.decode().count("/jobs/") >= 9
