@@ -28,3 +28,11 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # The app is loaded before forking so workers share its memory pages.
 preload_app = True
+
+
+def post_fork(server, worker):
+    # The queue's SQLite connection opened while the app loaded in the master must not
+    # be shared with the forked workers; each opens its own on first use.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.storage.close()

@@ -34,6 +34,15 @@ PYTHON = sys.executable
 PORT_A = int(os.environ.get("PORT_A", 18001))
 PORT_B = int(os.environ.get("PORT_B", 18002))
 PASSWORD = "two-servers-" + secrets.token_hex(6)
+UPLOAD_NAME = f"ban-ky-{secrets.token_hex(4)}.pdf"
+USERS = ("canbo.hue", "lanhdao.bdbp")
+SET_PASSWORDS = (
+    "import os\n"
+    "from units.models import User\n"
+    f"for user in User.objects.filter(username__in={list(USERS)!r}):\n"
+    "    user.set_password(os.environ['DEMO_PASSWORD'])\n"
+    "    user.save()\n"
+)
 PDF = b"%PDF-1.4\n% two servers check " + secrets.token_hex(16).encode() + b"\n%%EOF\n"
 
 
@@ -145,11 +154,11 @@ def check_upload(clerk: Browser) -> None:
         PORT_A,
         f"/agreements/{agreement}/attachments/",
         {"description": "two servers"},
-        {"file": ("ban-ky.pdf", PDF, "application/pdf")},
+        {"file": (UPLOAD_NAME, PDF, "application/pdf")},
     )
     assert status == 200, status
     status, body, _url = clerk.get(PORT_B, f"/agreements/{agreement}/")
-    links = re.findall(r'href="(/attachments/\d+/)">ban-ky', body.decode())
+    links = re.findall(rf'href="(/attachments/\d+/)">{UPLOAD_NAME}', body.decode())
     assert links, "the upload is not listed on the other instance"
     status, content, _url = clerk.get(PORT_B, links[-1])
     assert status == 200 and content == PDF, "the upload did not download from the other instance"
@@ -197,6 +206,8 @@ def main() -> None:
         manage(env, "migrate", "--no-input", "--verbosity", "0")
         manage(env, "load_admin_units")
         manage(env, "load_demo", "--force")
+        # The demo accounts may predate this run (the database is kept between runs).
+        manage(env, "shell", "-c", SET_PASSWORDS)
         processes = []
         try:
             for port in (PORT_A, PORT_B):
@@ -224,9 +235,9 @@ def main() -> None:
             )
             wait_until_up(PORT_A)
             wait_until_up(PORT_B)
-            clerk = log_in("canbo.hue")
+            clerk = log_in(USERS[0])
             check_upload(clerk)
-            check_job(log_in("lanhdao.bdbp"))
+            check_job(log_in(USERS[1]))
             check_dashboards(clerk)
         finally:
             for process in processes:
