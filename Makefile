@@ -11,7 +11,7 @@ DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret ALLOWED_HOSTS=127.0.0.1,localh
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 STATIC_MANIFEST=0
 
-.PHONY: dirs run test install install-dev browser lint format migrate bench clean
+.PHONY: dirs run serve test install install-dev browser lint format migrate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,17 @@ run: install dirs
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_admin_units
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) PORT=$(PORT) PYTHON=$(BIN)/python scripts/run_dev.sh
+
+# gunicorn on the local configuration (DEBUG off, SQLite under var/, plain HTTP);
+# background jobs need a consumer too: `manage.py run_huey` beside it.
+SERVE_ENV := DEBUG=0 SECRET_KEY=serve-local-not-secret ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
+
+serve: install dirs
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) GUNICORN_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
 test: install-dev dirs
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

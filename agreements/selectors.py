@@ -6,10 +6,11 @@ same code answers for a province, a user or the whole country.
 """
 
 import datetime
+import functools
 import hashlib
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.db.models import Count, Manager, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from agreements.coverage import Coverage, coverage_table
@@ -128,17 +129,65 @@ STAMPED_MODELS = (
 STAMPED_CATALOGUES = (FocusArea, Indicator, LegalDocument)
 
 
-def data_stamp() -> str:
-    """A cheap stamp of the state of all the data: equal stamps, equal data.
+def data_stamp(province_id: int | None = None) -> str:
+    """A cheap stamp of the state of the data: equal stamps, equal data.
 
     A handful of index lookups, so caches of costly figures (the dashboard, annual
-    summaries) are checked on every request without gathering anything.
+    summaries) are checked on every request without gathering anything. Without a
+    province it covers all the data (what national figures show); with one, only what
+    that province's figures can show, so an edit in Lạng Sơn leaves Huế's caches valid:
+    the agreements that ever belonged to it (so one moved away still counts), their
+    parties, reviews and figures, the organizations of the province, its parties' and
+    national ones, and its stored totals. Units and catalogues change rarely; they
+    count everywhere.
     """
-    parts = [str(m.history.aggregate(last=Max("history_id"))["last"]) for m in STAMPED_MODELS]
-    # Stored totals have no history; a rebuild gives them new ids.
-    parts.append(str(IndicatorTotal.objects.aggregate(last=Max("pk"))["last"]))
+    if province_id is None:
+        parts = [str(_last(_history(m).all())) for m in STAMPED_MODELS]
+        # Stored totals have no history; a rebuild gives them new ids.
+        parts.append(str(IndicatorTotal.objects.aggregate(last=Max("pk"))["last"]))
+    else:
+        ever_here = _history(Agreement).filter(province_id=province_id).values("id")
+        reviews = _history(Review).filter(agreement_id__in=ever_here).values("id")
+        organizations = (
+            _history(Organization)
+            .filter(
+                Q(province_id=province_id)
+                | Q(province_id__isnull=True)
+                | Q(
+                    id__in=_history(AgreementParty)
+                    .filter(agreement_id__in=ever_here)
+                    .values("organization_id")
+                )
+            )
+            .values("id")
+        )
+        parts = [
+            province_id,
+            _last(_history(Agreement).filter(id__in=ever_here)),
+            _last(_history(AgreementParty).filter(agreement_id__in=ever_here)),
+            _last(_history(Review).filter(id__in=reviews)),
+            _last(_history(ReviewFocusResult).filter(review_id__in=reviews)),
+            _last(_history(IndicatorValue).filter(review_id__in=reviews)),
+            _last(_history(Organization).filter(id__in=organizations)),
+            _last(_history(AdministrativeUnit).all()),
+            IndicatorTotal.objects.filter(province_id=province_id).aggregate(last=Max("pk"))[
+                "last"
+            ],
+        ]
+        parts = [str(part) for part in parts]
     parts += [repr(list(m.objects.order_by("pk").values_list())) for m in STAMPED_CATALOGUES]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+@functools.cache
+def _history(model) -> Manager:
+    """The manager of a model's history table. `Model.history` builds a new manager
+    class on every access, which cost more than the stamp's queries themselves."""
+    return model.history.model._default_manager
+
+
+def _last(history: QuerySet) -> int | None:
+    return history.aggregate(last=Max("history_id"))["last"]
 
 
 # Stored indicator totals ------------------------------------------------------------

@@ -132,7 +132,8 @@ def dashboard(request):
     user = request.user
     scope = scope_of(user)
     today = timezone.localdate()
-    key = f"dashboard:{scope.everything}:{scope.province_id}:{today}:{selectors.data_stamp()}"
+    stamp = selectors.data_stamp(None if scope.everything else scope.province_id)
+    key = f"dashboard:{scope.everything}:{scope.province_id}:{today}:{stamp}"
     figures = cache.get(key)
     if figures is None:
         figures = _dashboard_figures(user, scope, today)

@@ -52,11 +52,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "huey.contrib.djhuey",
     "units",
     "agreements",
     "reports",
     "registry",
     "deadlines",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -158,7 +160,17 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads and job files; several servers share a volume mounted at MEDIA_ROOT, or
+    # name an S3-compatible backend (django-storages) here instead.
+    "default": {
+        "BACKEND": env.str(
+            "DEFAULT_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        )
+    },
+    # Rendered PDFs, cached by content (reports.renderer).
+    "reports": {
+        "BACKEND": env.str("REPORT_STORAGE_BACKEND", default="reports.storage.ReportCacheStorage")
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -174,10 +186,51 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# An XLSX file is a zip of XML parts: bounds on what it may unpack to (zip bombs).
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=500)
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
 }
+
+# Background jobs (imports, large reports) run in a Huey consumer beside the web server.
+# Without REDIS_URL the queue is a SQLite file under var/, so `make run` needs no other
+# server; with it, consumers on several machines share one queue.
+REDIS_URL = env.str("REDIS_URL", default="")
+HUEY = {
+    "name": env.str("HUEY_NAME", default="phoihop"),
+    # Tests switch it on (tests/conftest.py); djhuey would otherwise follow DEBUG.
+    "immediate": env.bool("HUEY_IMMEDIATE", default=False),
+    "utc": True,
+    "consumer": {
+        "workers": env.int("HUEY_WORKERS", default=2),
+        "worker_type": "thread",
+        "periodic": True,
+    },
+}
+if REDIS_URL:
+    HUEY.update(huey_class="huey.RedisHuey", connection={"url": REDIS_URL})
+else:
+    HUEY_FILE = env.path("HUEY_FILE", default=VAR_DIR / "huey.sqlite3")
+    # SqliteHuey opens its file as soon as the app loads, before any `make` target ran.
+    Path(HUEY_FILE).parent.mkdir(parents=True, exist_ok=True)
+    HUEY.update(huey_class="huey.SqliteHuey", filename=str(HUEY_FILE))
+# A running job whose worker has not reported for this long is taken as dead.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=600)
+# Functions without arguments that the consumer runs on a schedule: dotted path ->
+# crontab fields "minute hour day month day_of_week", in UTC (Vietnam is UTC+7).
+PERIODIC_TASKS = {
+    # 00:05 in Vietnam, just after the day an agreement ends.
+    "agreements.services.agreements_expire_due": "5 17 * * *",
+    "jobs.services.jobs_tidy": "*/5 * * * *",
+    # 06:30 in Vietnam: notices of what falls due, then the e-mail digest.
+    "deadlines.services.deadlines_daily": "30 23 * * *",
+}
+
+# A province's annual summary with more agreements than this renders as a background job.
+ANNUAL_SUMMARY_JOB_AGREEMENTS = env.int("ANNUAL_SUMMARY_JOB_AGREEMENTS", default=300)
 
 # Rendered PDFs are kept on disk, keyed by a fingerprint of the data they show.
 REPORT_CACHE_DIR = env.path("REPORT_CACHE_DIR", default=VAR_DIR / "report-cache")

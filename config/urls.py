@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("reports/", include("reports.urls")),
     path("", include("deadlines.urls")),
+    path("jobs/", include("jobs.urls")),
 ]
 
 # Uploaded files (signed scans, minutes) are never served as media, not even with DEBUG

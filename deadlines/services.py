@@ -323,3 +323,10 @@ def digest_send_daily(*, on: datetime.date) -> int:
             Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
             sent += 1
     return sent
+
+
+def deadlines_daily() -> tuple[int, int]:
+    """The day's notices, then the digest that reports them: the consumer's periodic task
+    (settings.PERIODIC_TASKS) and `manage.py deadlines_daily` do the same."""
+    today = timezone.localdate()
+    return notices_create_daily(on=today), digest_send_daily(on=today)

@@ -9,10 +9,10 @@ from static/ on disk; any other URL is refused, so a render never goes over the 
 import dataclasses
 import datetime
 import hashlib
+import io
 import json
 import mimetypes
-import os
-import tempfile
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +24,8 @@ from urllib.request import url2pathname
 
 import weasyprint
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.template.loader import render_to_string
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -205,11 +207,16 @@ def fingerprint(template_name: str, data) -> str:
 
 @dataclass
 class CachedPdf:
-    path: Path
+    name: str  # in the report cache's storage
     hit: bool
     # Opened at once: a render of newer data may delete the file the next moment, and
     # an open file outlives its deletion.
     file: BinaryIO
+
+
+def report_storage():
+    """The "reports" storage of settings.STORAGES (REPORT_CACHE_DIR by default)."""
+    return storages["reports"]
 
 
 def cached_pdf(template_name: str, data, *, name: str) -> CachedPdf:
@@ -218,8 +225,8 @@ def cached_pdf(template_name: str, data, *, name: str) -> CachedPdf:
     `name` identifies the report (e.g. "review-12"); one file per report is kept, so
     an edit replaces the stale PDF instead of piling files up.
     """
-    path = _cache_path(name, fingerprint(template_name, data))
-    return _hit(path) or _render_to(path, name, template_name, data)
+    file_name = _cache_name(name, fingerprint(template_name, data))
+    return _hit(file_name) or _render_to(file_name, name, template_name, data)
 
 
 def cached_pdf_stamped(template_name: str, *, stamp: str, name: str, gather) -> CachedPdf:
@@ -227,33 +234,41 @@ def cached_pdf_stamped(template_name: str, *, stamp: str, name: str, gather) -> 
 
     For reports whose gathering is itself costly: `gather()` runs only on a miss.
     """
+    file_name = _stamped_name(template_name, stamp, name)
+    return _hit(file_name) or _render_to(file_name, name, template_name, gather())
+
+
+def cached_pdf_stamped_hit(template_name: str, *, stamp: str, name: str) -> CachedPdf | None:
+    """The cached PDF `cached_pdf_stamped` would serve, or None: it never renders."""
+    return _hit(_stamped_name(template_name, stamp, name))
+
+
+def _stamped_name(template_name: str, stamp: str, name: str) -> str:
     key = hashlib.sha256(f"{_renderer_version()}|{template_name}|{stamp}".encode()).hexdigest()
-    path = _cache_path(name, key)
-    return _hit(path) or _render_to(path, name, template_name, gather())
+    return _cache_name(name, key)
 
 
-def _cache_path(name: str, key: str) -> Path:
-    return Path(settings.REPORT_CACHE_DIR) / f"{name}-{key[:32]}.pdf"
+def _cache_name(name: str, key: str) -> str:
+    return f"{name}-{key[:32]}.pdf"
 
 
-def _hit(path: Path) -> CachedPdf | None:
+def _hit(file_name: str) -> CachedPdf | None:
     try:
-        return CachedPdf(path=path, hit=True, file=path.open("rb"))
+        return CachedPdf(name=file_name, hit=True, file=report_storage().open(file_name, "rb"))
     except FileNotFoundError:
         return None
 
 
-def _render_to(path: Path, name: str, template_name: str, data) -> CachedPdf:
+def _render_to(file_name: str, name: str, template_name: str, data) -> CachedPdf:
     html = render_html(template_name, data)
     pdf = html_to_pdf(html, data.head.profile)
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False)  # noqa: SIM115
-    handle.write(pdf)
-    handle.flush()
-    handle.seek(0)
-    os.replace(handle.name, path)
-    for stale in directory.glob(f"{name}-{'?' * 32}.pdf"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
-    return CachedPdf(path=path, hit=False, file=handle)
+    storage = report_storage()
+    saved = storage.save(file_name, ContentFile(pdf))
+    if saved != file_name:
+        # Another worker rendered the same content meanwhile; its file stands.
+        storage.delete(saved)
+    stale = re.compile(re.escape(name) + r"-[0-9a-f]{32}\.pdf")
+    for other in storage.listdir("")[1]:
+        if other != file_name and stale.fullmatch(other):
+            storage.delete(other)
+    return CachedPdf(name=file_name, hit=False, file=io.BytesIO(pdf))

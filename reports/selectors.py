@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -789,6 +790,23 @@ def scope_label(province: AdministrativeUnit | None) -> tuple[str, str]:
     return province.code, nfc(province.name)
 
 
+def annual_summary_is_long(province: AdministrativeUnit | None) -> bool:
+    """Whether a scope's annual summary renders as a background job: a province's lists
+    each of its agreements (997 take 12 s), the national one reads stored totals."""
+    if province is None:
+        return False
+    return province.agreements.count() > settings.ANNUAL_SUMMARY_JOB_AGREEMENTS
+
+
+def annual_scopes() -> list[AdministrativeUnit | None]:
+    """Every scope with an annual summary: national (None), then each current province
+    with agreements, as the web page serves them (an abolished province's agreements
+    belong to its successor)."""
+    provinces = AdministrativeUnit.objects.provinces().current()
+    with_agreements = provinces.filter(agreements__isnull=False).distinct().order_by("code")
+    return [None, *with_agreements]
+
+
 def annual_summary_stamp(
     province: AdministrativeUnit | None, year: int, today: datetime.date | None = None
 ) -> str:
@@ -801,4 +819,5 @@ def annual_summary_stamp(
     # What of today the summary depends on: the day it is judged on (31 December for a
     # past year, so a past year's PDF survives the night) and the year in its header.
     as_of = annual_review_due_on(year, today)
-    return f"{year}|{scope_label(province)[0]}|{as_of}|{today.year}|{data_stamp()}"
+    stamp = data_stamp(province.pk if province else None)
+    return f"{year}|{scope_label(province)[0]}|{as_of}|{today.year}|{stamp}"

@@ -5,11 +5,13 @@ from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
 
+from jobs.services import job_submit
 from reports import renderer, selectors
 from units.models import AdministrativeUnit
 from units.scoping import get_scoped_or_404, scope_of
@@ -103,12 +105,26 @@ def _annual_query(province: AdministrativeUnit | None) -> str:
 def annual_pdf(request, year: int):
     province = _annual_scope(request, year)
     code, scope_name = selectors.scope_label(province)
-    cached = renderer.cached_pdf_stamped(
-        ANNUAL_TEMPLATE,
-        stamp=selectors.annual_summary_stamp(province, year),
-        name=f"annual-{year}-{code}",
-        gather=lambda: selectors.annual_summary_data(province, year),
-    )
+    stamp = selectors.annual_summary_stamp(province, year)
+    name = f"annual-{year}-{code}"
+    cached = renderer.cached_pdf_stamped_hit(ANNUAL_TEMPLATE, stamp=stamp, name=name)
+    if cached is None and selectors.annual_summary_is_long(province):
+        # Rendering takes seconds per hundred agreements: a background job does it.
+        job = job_submit(
+            user=request.user,
+            kind="annual_pdf",
+            title=gettext("Báo cáo tổng hợp năm %(year)s: %(scope)s")
+            % {"year": year, "scope": scope_name},
+            params={"year": year, "province": province.pk if province else None},
+        )
+        return redirect("jobs:detail", job.pk)
+    if cached is None:
+        cached = renderer.cached_pdf_stamped(
+            ANNUAL_TEMPLATE,
+            stamp=stamp,
+            name=name,
+            gather=lambda: selectors.annual_summary_data(province, year),
+        )
     return pdf_response(cached, *file_names("Báo cáo tổng hợp", str(year), scope_name))
 
 
@@ -125,3 +141,18 @@ def annual_preview(request, year: int):
         extra={"pdf_url": pdf_url, "csp_nonce": request.csp_nonce},
     )
     return HttpResponse(html)
+
+
+@login_required
+@require_POST
+def annual_batch(request, year: int):
+    """Every scope's annual summary in one ZIP, as a background job: national staff only."""
+    if not scope_of(request.user).everything or not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404
+    job = job_submit(
+        user=request.user,
+        kind="annual_batch",
+        title=gettext("Báo cáo tổng hợp năm %(year)s của mọi phạm vi (ZIP)") % {"year": year},
+        params={"year": year},
+    )
+    return redirect("jobs:detail", job.pk)

@@ -44,3 +44,11 @@ def files_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.REPORT_CACHE_DIR = tmp_path / "report-cache"
     return tmp_path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jobs_run_at_once():
+    """Queued tasks run in-process at once (Huey's immediate mode, in-memory queue)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True

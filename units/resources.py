@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import tablib
 from django.conf import settings
@@ -210,8 +211,52 @@ class ImportFileError(Exception):
         super().__init__(str(message))
 
 
-def read_table(data: bytes, filename: str = "") -> tablib.Dataset:
-    """Raw rows of an XLSX or CSV file, judged by content rather than by name."""
+def read_table(data: bytes, filename: str = "", *, check_header=None) -> tablib.Dataset:
+    """Raw rows of an XLSX or CSV file, judged by content rather than by name.
+
+    Every bound is checked before the costly part it protects: size and (for XLSX) the
+    zip's entries and unpacked size and the XML before any sheet is parsed, then the
+    header (`check_header(headers)` may raise) before any data row, then the number of
+    rows while they stream in.
+    """
+    rows = iter_rows(data)
+    header = next(rows, None)
+    if header is None:
+        raise ImportFileError(_("Tệp rỗng, không có dữ liệu để nhập."))
+    width = len(header)
+    while width and cell_text(header[width - 1]) == "":
+        width -= 1
+    dataset = tablib.Dataset()
+    dataset.headers = [cell_text(h) for h in header[:width]]
+    if check_header is not None:
+        check_header(dataset.headers)
+    limit = settings.IMPORT_MAX_ROWS
+    body = []
+    for number, row in enumerate(rows, start=2):
+        if number - 1 > limit:
+            raise too_many_rows()
+        body.append(list(row))
+    while body and all(cell_text(c) == "" for c in body[-1]):
+        body.pop()
+    for number, row in enumerate(body, start=2):
+        extra = row[width:]
+        if any(cell_text(c) for c in extra):
+            raise ImportFileError(
+                _("Dòng %(row)s có nhiều ô hơn số cột tiêu đề.") % {"row": number}
+            )
+        dataset.append(row[:width] + [None] * (width - len(row)))
+    return dataset
+
+
+def too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        _("Tệp có quá nhiều dòng: tối đa %(rows)s dòng mỗi lần nhập; hãy chia thành nhiều tệp.")
+        % {"rows": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")}
+    )
+
+
+def iter_rows(data: bytes):
+    """The rows of the file, streamed; the checks that need no row run first."""
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
         raise ImportFileError(
@@ -220,46 +265,125 @@ def read_table(data: bytes, filename: str = "") -> tablib.Dataset:
     if not data.strip():
         raise ImportFileError(_("Tệp rỗng, không có dữ liệu để nhập."))
     if data.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        return _xlsx_rows(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(
             _("Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc .csv.")
         )
-    else:
-        rows = _csv_rows(data)
-    rows = [list(r) for r in rows]
-    while rows and all(cell_text(c) == "" for c in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ImportFileError(_("Tệp rỗng, không có dữ liệu để nhập."))
-    width = len(rows[0])
-    while width and cell_text(rows[0][width - 1]) == "":
-        width -= 1
-    dataset = tablib.Dataset()
-    dataset.headers = [cell_text(h) for h in rows[0][:width]]
-    for number, row in enumerate(rows[1:], start=2):
-        extra = row[width:]
-        if any(cell_text(c) for c in extra):
+    return _csv_rows(data)
+
+
+NOT_XLSX = _("Không đọc được tệp: đây không phải bảng tính Excel (.xlsx) hợp lệ.")
+
+
+def _check_xlsx_package(data: bytes) -> None:
+    """Refuse zip bombs and XML with a DTD before openpyxl unpacks anything.
+
+    A spreadsheet never needs a DTD; one in any part is an entity attack (billion
+    laughs, external entities), refused whatever it declares. The sizes checked are
+    the ones the zip declares, and zipfile stops at the declared size when unpacking,
+    so a lying entry fails its CRC check instead of growing.
+    """
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+        if len(entries) > settings.IMPORT_MAX_ZIP_ENTRIES:
+            raise ImportFileError(_("Tệp Excel có quá nhiều thành phần; không thể nhập."))
+        if sum(e.file_size for e in entries) > settings.IMPORT_MAX_UNPACKED_BYTES:
             raise ImportFileError(
-                _("Dòng %(row)s có nhiều ô hơn số cột tiêu đề.") % {"row": number}
+                _("Tệp Excel khi giải nén quá lớn; hãy chia thành nhiều tệp nhỏ hơn.")
             )
-        row = row[:width] + [None] * (width - len(row))
-        dataset.append(row)
-    return dataset
+        for entry in entries:
+            if not entry.filename.endswith((".xml", ".rels")):
+                continue
+            with archive.open(entry) as part:
+                # The DTD, if any, comes before the root element: stop at the first one.
+                for _event in iterparse(part, events=("start",), forbid_dtd=True):
+                    break
+            if entry.filename.startswith("xl/worksheets/"):
+                with archive.open(entry) as part:
+                    if _count_rows(part) - 1 > settings.IMPORT_MAX_ROWS:
+                        raise too_many_rows()
+    except ImportFileError:
+        raise
+    except DefusedXmlException as exc:
+        logger.warning("xlsx upload with a DTD refused: %s", exc)
+        raise ImportFileError(
+            _("Tệp Excel chứa khai báo XML không được phép (DTD, thực thể); không thể nhập.")
+        ) from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ParseError, OSError, EOFError) as exc:
+        logger.info("unreadable xlsx upload: %s", exc)
+        raise ImportFileError(NOT_XLSX) from exc
+
+
+_ROW_TAGS = (b"<row ", b"<row>")
+
+
+def _count_rows(part) -> int:
+    """Row elements of a sheet, counted in its raw bytes: a fraction of parsing's cost.
+
+    openpyxl's read-only mode trusts the sheet's declared dimension (and scans the
+    whole sheet when there is none), so the count comes from the bytes themselves.
+    Rows written with a namespace prefix are not counted here; read_table still
+    counts every row it streams.
+    """
+    count, tail = 0, b""
+    while chunk := part.read(1 << 20):
+        window = tail + chunk
+        count += sum(window.count(tag) for tag in _ROW_TAGS)
+        # Shorter than a tag, so a tag cut by the chunk boundary is counted once, next time.
+        tail = window[-4:]
+    return count
 
 
 def _xlsx_rows(data: bytes):
     import openpyxl
+    from defusedxml import DefusedXmlException
 
+    _check_xlsx_package(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as exc:
+        # Read-only mode would pad rows up to the declared size, or cut rows beyond a
+        # wrong one; rows were counted from the bytes instead.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+    except ImportFileError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        DefusedXmlException,
+        ParseError,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        IndexError,
+    ) as exc:
         logger.info("unreadable xlsx upload: %s", exc)
-        raise ImportFileError(
-            _("Không đọc được tệp: đây không phải bảng tính Excel (.xlsx) hợp lệ.")
-        ) from exc
+        raise ImportFileError(NOT_XLSX) from exc
+    return _guarded(rows)
+
+
+def _guarded(rows):
+    """Sheet rows are parsed lazily: a broken part may show only while streaming."""
+    from defusedxml import DefusedXmlException
+
+    try:
+        yield from rows
+    except (
+        zipfile.BadZipFile,
+        DefusedXmlException,
+        ParseError,
+        KeyError,
+        OSError,
+        ValueError,
+    ) as exc:
+        logger.info("unreadable xlsx upload: %s", exc)
+        raise ImportFileError(NOT_XLSX) from exc
 
 
 def _csv_rows(data: bytes):
@@ -281,8 +405,12 @@ def _csv_rows(data: bytes):
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    return _csv_guarded(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _csv_guarded(reader):
     try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        yield from reader
     except csv.Error as exc:
         raise ImportFileError(_("Không đọc được tệp CSV: %(error)s") % {"error": exc}) from exc
 
@@ -403,6 +531,9 @@ class SpreadsheetResource(resources.ModelResource):
         super().__init__()
         self.user = user
         self.row_numbers: list[int] = []
+        # Called with (rows done, rows in all) as the import goes: the job's progress bar.
+        self.progress = None
+        self._rows_done = 0
         self._seen_keys: dict = {}
         self._prepared = False
         self._set_fields(self.columns())
@@ -456,8 +587,36 @@ class SpreadsheetResource(resources.ModelResource):
         if self._prepared:
             return
         self._prepared = True
+        try:
+            keys = self.header_keys(dataset.headers or [])
+        except HeaderError:
+            dataset.wipe()
+            raise
+        has_numbers = ROW_COLUMN in keys
+        rows = []
+        for number, values in enumerate(dataset, start=2):
+            values = list(values)
+            if not any(cell_text(v) for v in values):
+                continue
+            if values and cell_text(values[0]).startswith(COMMENT_MARK):
+                continue
+            if not has_numbers:
+                values.append(number)
+            # The apostrophe an export put before formula-like text goes (units.formulas).
+            rows.append([unguard(value) for value in values])
+        if not has_numbers:
+            keys.append(ROW_COLUMN)
+        dataset.wipe()
+        dataset.headers = keys
+        for values in rows:
+            dataset.append(values)
+        self.row_numbers = [int(v) for v in dataset[ROW_COLUMN]] if rows else []
+        self.on_headers(keys)
+
+    def header_keys(self, headers: list[str]) -> list[str]:
+        """The column key of each header; HeaderError when one is missing, unknown or repeated."""
         keys, unknown, repeated = [], [], []
-        for header in dataset.headers or []:
+        for header in headers:
             if header == ROW_COLUMN:
                 keys.append(ROW_COLUMN)
                 continue
@@ -484,28 +643,8 @@ class SpreadsheetResource(resources.ModelResource):
         if repeated:
             messages.append(_("Cột bị lặp: %(cols)s.") % {"cols": ", ".join(repeated)})
         if messages:
-            dataset.wipe()
             raise HeaderError(messages)
-        has_numbers = ROW_COLUMN in keys
-        rows = []
-        for number, values in enumerate(dataset, start=2):
-            values = list(values)
-            if not any(cell_text(v) for v in values):
-                continue
-            if values and cell_text(values[0]).startswith(COMMENT_MARK):
-                continue
-            if not has_numbers:
-                values.append(number)
-            # The apostrophe an export put before formula-like text goes (units.formulas).
-            rows.append([unguard(value) for value in values])
-        if not has_numbers:
-            keys.append(ROW_COLUMN)
-        dataset.wipe()
-        dataset.headers = keys
-        for values in rows:
-            dataset.append(values)
-        self.row_numbers = [int(v) for v in dataset[ROW_COLUMN]] if rows else []
-        self.on_headers(keys)
+        return keys
 
     def on_headers(self, keys: list[str]) -> None:
         """Hook: a resource with repeated column groups (the parties) learns them here."""
@@ -525,6 +664,14 @@ class SpreadsheetResource(resources.ModelResource):
         self.scope = scope_of(self.user)
         self.prepare_dataset(dataset)
         self.load_caches()
+        self._rows_done = 0
+        if self.progress is not None:
+            self.progress(0, len(dataset))
+
+    def after_import_row(self, row, row_result, **kwargs):
+        self._rows_done += 1
+        if self.progress is not None:
+            self.progress(self._rows_done)
 
     def load_caches(self) -> None:
         raise NotImplementedError
@@ -695,11 +842,20 @@ class SpreadsheetResource(resources.ModelResource):
         return report
 
 
-def run_import(resource: SpreadsheetResource, data: bytes, *, user, dry_run: bool, filename=""):
+def run_import(
+    resource: SpreadsheetResource,
+    data: bytes,
+    *,
+    user,
+    dry_run: bool,
+    filename="",
+    progress=None,
+):
     """Read, check and import a file; the one entry point for the staff page and scripts."""
     resource.user = user
+    resource.progress = progress
     try:
-        dataset = read_table(data, filename)
+        dataset = read_table(data, filename, check_header=resource.header_keys)
         resource.prepare_dataset(dataset)
     except ImportFileError as exc:
         return ImportOutcome(file_error=str(exc.message))
@@ -709,6 +865,31 @@ def run_import(resource: SpreadsheetResource, data: bytes, *, user, dry_run: boo
         return ImportOutcome(file_error=str(_("Tệp không có dòng dữ liệu nào để nhập.")))
     result = resource.import_data(dataset, dry_run=dry_run, user=user)
     return resource.outcome(result)
+
+
+class _HeaderRead(Exception):
+    pass
+
+
+def check_file(resource: SpreadsheetResource, data: bytes) -> str | None:
+    """What is wrong with the file as a whole, found without reading a data row; or None.
+
+    Cheap enough for the request that uploads it: size, package and XML bounds, header.
+    """
+
+    def stop_after(headers):
+        resource.header_keys(headers)
+        raise _HeaderRead
+
+    try:
+        read_table(data, check_header=stop_after)
+    except _HeaderRead:
+        return None
+    except ImportFileError as exc:
+        return str(exc.message)
+    except HeaderError as exc:
+        return " ".join(exc.messages)
+    return None
 
 
 # Lookups shared by every resource --------------------------------------------------------

@@ -8,6 +8,7 @@ import tablib
 from django.urls import reverse
 
 from agreements.models import Agreement
+from jobs.models import Job
 from units.resources import write_table
 
 from .test_import_agreements import HEADERS, database_dump, regulation
@@ -16,20 +17,26 @@ START = reverse("agreements:import_start")
 
 
 @pytest.fixture(autouse=True)
-def tmp_imports(settings, tmp_path):
-    settings.IMPORT_TMP_DIR = tmp_path / "imports"
+def login_url(settings):
     settings.LOGIN_URL = "/login/"
 
 
 def upload(client, content: bytes, name="van-ban.xlsx", kind="agreements"):
+    """Upload a file; the preview job runs at once in tests, and its page is returned."""
     file = io.BytesIO(content)
     file.name = name
-    return client.post(START, {"kind": kind, "file": file})
+    return client.post(START, {"kind": kind, "file": file}, follow=True)
+
+
+def confirm(client, preview_job):
+    return client.post(reverse("agreements:import_confirm"), {"job": preview_job.pk}, follow=True)
 
 
 def dump_without_sessions():
+    """The data, leaving out sessions and the job records the upload itself creates."""
     dump = database_dump()
     dump.pop("django_session", None)
+    dump.pop("jobs_job", None)
     return dump
 
 
@@ -62,28 +69,29 @@ def test_a_clerk_previews_then_confirms_an_import(client, orgs, users):
     assert preview.status_code == 200
     assert "Xác nhận nhập" in preview.content.decode()
     assert Agreement.objects.count() == 0
-    token = preview.context["token"]
-    confirmed = client.post(reverse("agreements:import_confirm"), {"token": token})
-    assert confirmed.status_code == 302
+    job = preview.context["job"]
+    assert (job.kind, job.state, job.done, job.total) == ("import_preview", "done", 1, 1)
+    confirmed = confirm(client, job)
+    assert confirmed.context["job"].kind == "import_confirm"
     agreement = Agreement.objects.get()
     assert agreement.history.first().history_user == users.hue_clerk
-    done = client.get(START)
-    assert "thêm mới 1" in done.content.decode()
-    # The token is spent: a second confirm finds nothing.
-    again = client.post(reverse("agreements:import_confirm"), {"token": token})
+    assert "thêm mới 1" in confirmed.content.decode()
+    # A preview is confirmed once: a second confirm finds nothing.
+    again = client.post(reverse("agreements:import_confirm"), {"job": job.pk})
     assert again.status_code == 404
 
 
 @pytest.mark.django_db
-def test_a_token_from_another_session_is_refused(client, orgs, users):
+def test_another_users_preview_cannot_be_confirmed(client, orgs, users):
     client.force_login(users.hue_clerk)
     content = write_table(tablib.Dataset(regulation(orgs), headers=HEADERS), "csv")
-    token = upload(client, content, name="a.csv").context["token"]
+    job = upload(client, content, name="a.csv").context["job"]
     client.force_login(users.national)
 
-    response = client.post(reverse("agreements:import_confirm"), {"token": token})
+    response = client.post(reverse("agreements:import_confirm"), {"job": job.pk})
 
     assert response.status_code == 404
+    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
     assert Agreement.objects.count() == 0
 
 
@@ -101,10 +109,26 @@ def test_the_preview_lists_every_bad_row_and_offers_no_confirmation(client, orgs
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert [p.row for p in response.context["outcome"].problems] == [3, 4]
+    assert [row for row, _messages in response.context["job"].result["problems"]] == [3, 4]
     assert "ít nhất hai bên" in body
     assert "Xác nhận nhập" not in body
     assert dump_without_sessions() == before
+    preview = response.context["job"]
+    assert client.post(reverse("agreements:import_confirm"), {"job": preview.pk}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_preview_whose_file_expired_tells_the_clerk_to_upload_again(client, orgs, users):
+    client.force_login(users.hue_clerk)
+    content = write_table(tablib.Dataset(regulation(orgs), headers=HEADERS), "csv")
+    preview = upload(client, content, name="a.csv").context["job"]
+    preview.input_file.storage.delete(preview.input_file.name)
+
+    response = confirm(client, preview)
+
+    assert response.context["job"].state == Job.State.FAILED
+    assert "hết hạn" in response.content.decode()
+    assert Agreement.objects.count() == 0
 
 
 @pytest.mark.django_db

@@ -68,10 +68,9 @@ class Command(BaseCommand):
         """(code, province) pairs; None is national, False an unknown code."""
         # Current provinces only, as the web page serves: an abolished one's agreements
         # belong to its successor.
-        provinces = AdministrativeUnit.objects.provinces().current()
         if not codes:
-            with_agreements = provinces.filter(agreements__isnull=False).distinct().order_by("code")
-            return [(views.NATIONAL, None)] + [(p.code, p) for p in with_agreements]
+            return [(p.code if p else views.NATIONAL, p) for p in selectors.annual_scopes()]
+        provinces = AdministrativeUnit.objects.provinces().current()
         known = {p.code: p for p in provinces.filter(code__in=codes)}
         return [
             (code, None if code == views.NATIONAL else known.get(code, False)) for code in codes

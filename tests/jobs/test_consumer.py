@@ -1,0 +1,54 @@
+"""One test with a real Huey consumer process, on a queue file of its own."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def test_a_real_consumer_process_answers_a_queued_task(tmp_path):
+    env = {
+        **os.environ,
+        "HUEY_FILE": str(tmp_path / "huey.sqlite3"),
+        "HUEY_IMMEDIATE": "0",
+    }
+    env.pop("REDIS_URL", None)
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    # --no-periodic: this consumer must not run the daily tasks on anyone's database.
+    consumer = subprocess.Popen(
+        [*manage, "run_huey", "--workers", "1", "--no-periodic", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        check = subprocess.run(
+            [*manage, "queue_check", "--timeout", "60"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        consumer.terminate()
+        consumer.wait(timeout=30)
+
+    assert check.returncode == 0, check.stderr
+    assert "queue ok" in check.stdout
+
+
+def test_queue_check_fails_when_no_consumer_runs(tmp_path):
+    env = {**os.environ, "HUEY_FILE": str(tmp_path / "huey.sqlite3"), "HUEY_IMMEDIATE": "0"}
+    env.pop("REDIS_URL", None)
+
+    check = subprocess.run(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "queue_check", "--timeout", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert check.returncode != 0
+    assert "no consumer answered" in check.stderr
