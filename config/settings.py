@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "units",
     "agreements",
     "reports",
+    "documents",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("agreements.urls")),
     path("reports/", include("reports.urls")),
+    path("documents/", include("documents.urls")),
 ]
 
 if settings.DEBUG:
