@@ -48,9 +48,10 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "units",
+    # Before agreements: its post_migrate hook gives the roles this app's permissions.
+    "documents",
     "agreements",
     "reports",
-    "documents",
 ]
 
 MIDDLEWARE = [
