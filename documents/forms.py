@@ -18,7 +18,9 @@ def issuers_for(user):
 
 
 class IssueForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label=_("Cơ quan ban hành"), queryset=Organization.objects.none()
+    )
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DateInput)
     signing_capacity = forms.ChoiceField(label=_("Thẩm quyền ký"), required=False)
     signer_title = forms.ChoiceField(label=_("Chức vụ người ký"))

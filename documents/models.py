@@ -110,6 +110,9 @@ class RegisterCounter(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organization} {self.series}: {self.last_number}"
+
 
 class IssuedDocumentQuerySet(models.QuerySet):
     def restrict(self, user):
@@ -195,9 +198,7 @@ class IssuedDocument(models.Model):
                 fields=["organization", "series", "number"],
                 name="one_number_per_register_series",
             ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1), name="issued_number_from_one"
-            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="issued_number_from_one"),
             models.CheckConstraint(
                 condition=Q(kind="annual") | Q(review__isnull=False),
                 name="issued_review_summary_has_review",

@@ -46,11 +46,13 @@ def header_save(
     profile = profiles.profile_for(organization.kind)
     errors = {}
     for field, bold in (("superior_lines", False), ("own_lines", True)):
-        too_long = [line for line in _lines(getattr(header, field)) if not fits(line, profile, bold=bold)]
+        too_long = [
+            line for line in _lines(getattr(header, field)) if not fits(line, profile, bold=bold)
+        ]
         if too_long:
-            errors[field] = _("Dòng quá dài so với cột tiêu đề, hãy ngắt thành hai dòng: %(line)s") % {
-                "line": too_long[0]
-            }
+            errors[field] = _(
+                "Dòng quá dài so với cột tiêu đề, hãy ngắt thành hai dòng: %(line)s"
+            ) % {"line": too_long[0]}
     if errors:
         raise ValidationError(errors)
     header.full_clean()

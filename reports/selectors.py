@@ -304,9 +304,11 @@ def issued_signature_lines(
     """
     kind = organization.kind if organization else None
     collective = profiles.COLLECTIVE_BODIES.get(kind)
-    head = title.removeprefix(profiles.DEPUTY_WORD) if title.startswith(
-        profiles.DEPUTY_WORD
-    ) else (head_title(organization) or title)
+    head = (
+        title.removeprefix(profiles.DEPUTY_WORD)
+        if title.startswith(profiles.DEPUTY_WORD)
+        else (head_title(organization) or title)
+    )
     if not capacity:
         return [title]
     if capacity == "Q.":
@@ -485,9 +487,7 @@ def review_summary_data(review: Review, issue: "Issue | None" = None) -> ReviewS
         leads = [p for p in parties if p.role == AgreementParty.Role.LEAD] or parties
         issuer = leads[0].organization
     profile = profiles.profile_for(issuer.kind if issuer else None)
-    place = place_name(
-        (issuer.area if issuer else None) or agreement.province
-    )
+    place = place_name((issuer.area if issuer else None) or agreement.province)
     if not issue:
         place = nfc(review.report_place) or place
     on = issue.issued_on if issue else review.report_date

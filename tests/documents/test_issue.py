@@ -12,9 +12,10 @@ from tests.documents.conftest import party_input, state_input
 from tests.reports import pdf as read
 
 D = datetime.date
+ISSUED_ON = D(2026, 1, 5)
 
 
-def issue_annual(world, people, on=D(2026, 1, 5), **extra):
+def issue_annual(world, people, on=ISSUED_ON, **extra):
     return annual_summary_issue(
         user=people["command_official"],
         province=world.hue,

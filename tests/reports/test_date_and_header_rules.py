@@ -60,9 +60,7 @@ def test_the_place_is_the_seat_without_its_type_word(name, type_, expected):
 
 
 def test_a_long_name_breaks_between_units_of_meaning():
-    lines = break_lines(
-        "BAN CHỈ HUY BỘ ĐỘI BIÊN PHÒNG THÀNH PHỐ HUẾ", profiles.STATE, bold=True
-    )
+    lines = break_lines("BAN CHỈ HUY BỘ ĐỘI BIÊN PHÒNG THÀNH PHỐ HUẾ", profiles.STATE, bold=True)
     assert lines == ["BAN CHỈ HUY BỘ ĐỘI BIÊN PHÒNG", "THÀNH PHỐ HUẾ"]
 
 
