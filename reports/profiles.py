@@ -251,6 +251,21 @@ MAX_PARTIES_NAMED = 3
 MAX_PROPOSAL_SOURCES_NAMED = 5
 MANY_PARTIES = "{count} cấp ủy, đơn vị"
 
+# An agreement's state on the day a report speaks of (31/12 of its year), in its words.
+STATUS_ON_DAY = {
+    "draft": "Dự thảo",
+    "not_yet": "Chưa có hiệu lực",
+    "in_force": "Đang có hiệu lực",
+    "expired": "Hết hiệu lực",
+    "terminated": "Chấm dứt",
+    "superseded": "Được thay thế",
+}
+# The row of the per-province tables that holds agreements of national level, so that
+# every column adds up to the total the text states.
+NATIONAL_ROW = "Văn bản cấp toàn quốc"
+# What a table cell with no data shows; a real zero is "0".
+NO_DATA = "–"
+
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 # Section headings of a review summary, in the order official reports use.

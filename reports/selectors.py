@@ -96,12 +96,21 @@ class IndicatorRow:
         return (self.change * 100 / self.previous).quantize(Decimal("0.1"))
 
 
+def compares(rows: list[IndicatorRow]) -> bool:
+    """Comparison columns only where a previous year has figures to compare with."""
+    return any(row.previous is not None for row in rows)
+
+
 @dataclass
 class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     subsections: list["Section"] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
+
+    @property
+    def compares(self) -> bool:
+        return compares(self.indicators)
 
 
 @dataclass
@@ -182,6 +191,10 @@ class AnnualSummary:
     chart: BarChart | None
     proposals: list[Proposal]
     appendix: list[AgreementRow]
+
+    @property
+    def indicators_compare(self) -> bool:
+        return compares(self.indicators)
 
     @property
     def provinces_with_border_units(self) -> list[ProvinceRow]:
@@ -557,7 +570,24 @@ def review_summary_data(review: Review, issue: "Issue | None" = None) -> ReviewS
 # Annual summary ------------------------------------------------------------------------
 
 
-def _agreement_row(agreement: Agreement, reviewed: bool) -> AgreementRow:
+def status_on(agreement: Agreement, on: datetime.date) -> str:
+    """The agreement's state on `on`, judged by its dates as in_force_q judges them,
+    not by today's status: a summary of 2023 shows the agreements of 31/12/2023."""
+    status = Agreement.Status
+    if agreement.status == status.DRAFT:
+        key = "draft"
+    elif agreement.ended_on is not None and agreement.ended_on <= on:
+        key = agreement.status if agreement.status != status.IN_FORCE else "expired"
+    elif agreement.valid_until is not None and agreement.valid_until < on:
+        key = "expired"
+    elif agreement.valid_from > on:
+        key = "not_yet"
+    else:
+        key = "in_force"
+    return profiles.STATUS_ON_DAY[key]
+
+
+def _agreement_row(agreement: Agreement, reviewed: bool, on: datetime.date) -> AgreementRow:
     return AgreementRow(
         number=nfc(agreement.number),
         title=nfc(agreement.title),
@@ -565,7 +595,7 @@ def _agreement_row(agreement: Agreement, reviewed: bool) -> AgreementRow:
         parties=[nfc(p.organization.name) for p in agreement.parties.all()],
         signed_on=agreement.signed_on,
         period=agreement.period_label,
-        status=str(agreement.get_status_display()),
+        status=status_on(agreement, on),
         reviewed=reviewed,
     )
 
@@ -731,9 +761,11 @@ def _chart(
     chosen = next((i for i in with_figures if i.code == CHART_INDICATOR), None) or max(
         with_figures, key=lambda i: totals.get((i.pk, year), Decimal(0))
     )
-    years = range(year - CHART_YEARS + 1, year + 1)
-    bars = [(str(y), totals.get((chosen.pk, y), Decimal(0))) for y in years]
-    return bar_chart(f"{nfc(chosen.name)} ({nfc(chosen.unit)}), {years[0]}–{year}", bars)
+    # A year without figures is left out rather than drawn as a zero.
+    years = [y for y in range(year - CHART_YEARS + 1, year + 1) if (chosen.pk, y) in totals]
+    bars = [(str(y), totals[(chosen.pk, y)]) for y in years]
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return bar_chart(f"{nfc(chosen.name)} ({nfc(chosen.unit)}), {span}", bars)
 
 
 COUNT_LABELS = {
@@ -894,7 +926,7 @@ def annual_summary_data(
         )
         .order_by("province__code", "kind", "valid_from", "id")
     )
-    rows = [_agreement_row(a, a.reviewed) for a in agreements]
+    rows = [_agreement_row(a, a.reviewed, as_of) for a in agreements]
     missing = [
         row for a, row in zip(agreements, rows, strict=True) if a.owes_review and not a.reviewed
     ]
@@ -931,6 +963,17 @@ def annual_summary_data(
         for p in provinces
         if p.pk in by_province or p.pk in coverage.by_province
     ]
+    if province is None and None in by_province:
+        national = by_province[None]
+        province_rows.append(
+            ProvinceRow(
+                code="",
+                name=profiles.NATIONAL_ROW,
+                in_force=national["in_force"],
+                reviews_due=national["due"],
+                reviews_held=national["held"],
+            )
+        )
     return AnnualSummary(
         head=_annual_head(province, year, today, issue),
         year=year,
