@@ -249,7 +249,28 @@ AGREEMENT_NOUNS = {
 MAX_PARTIES_NAMED = 3
 # A gathered proposal names the documents it came from, or counts them when more.
 MAX_PROPOSAL_SOURCES_NAMED = 5
-MANY_PARTIES = "{count} cấp ủy, đơn vị"
+# Past MAX_PARTIES_NAMED, the other parties are named by kind and counted, as people
+# name them: "Huyện ủy 7 huyện biên giới". Keyed by (kind, level); level None for any.
+PARTY_GROUPS = {
+    (Kind.LOCAL_PARTY_COMMITTEE, "district"): "Huyện ủy {count} huyện biên giới",
+    (Kind.LOCAL_PARTY_COMMITTEE, "commune"): "Đảng ủy {count} xã, phường biên giới",
+    (Kind.LOCAL_PARTY_COMMITTEE, "province"): "Tỉnh ủy, Thành ủy {count} tỉnh, thành phố",
+    (Kind.PEOPLES_COMMITTEE, "commune"): "Ủy ban nhân dân {count} xã, phường biên giới",
+    (Kind.PEOPLES_COMMITTEE, "district"): "Ủy ban nhân dân {count} huyện biên giới",
+    (Kind.BORDER_POST, None): "{count} đồn Biên phòng",
+    (Kind.BORDER_GATE_POST, None): "{count} đồn Biên phòng cửa khẩu",
+    (Kind.BORDER_GUARD_PARTY_COMMITTEE, None): "Đảng ủy {count} đơn vị Bộ đội Biên phòng",
+    (Kind.DEPARTMENT, None): "{count} sở, ban, ngành",
+    (Kind.ENTERPRISE, None): "{count} doanh nghiệp",
+    (Kind.FOREIGN, None): "{count} đối tác nước ngoài",
+}
+MANY_PARTIES = "{count} cơ quan, đơn vị"
+# The review summary's opening: the conference itself.
+CONFERENCE_OPENING = (
+    "Ngày {date}, tại {place}, {organizers} tổ chức Hội nghị {phrase} thực hiện {noun}"
+)
+CONFERENCE_CHAIR = "; {chair} chủ trì hội nghị"
+CONFERENCE_ATTENDEES = "; tham dự hội nghị có {attendees}"
 
 # An agreement's state on the day a report speaks of (31/12 of its year), in its words.
 STATUS_ON_DAY = {

@@ -118,6 +118,7 @@ class ReviewSummary:
     head: DocumentHead
     year: int
     previous_year: int
+    opening: str
     sections: list[Section]
 
 
@@ -441,24 +442,78 @@ def _parties(agreement: Agreement) -> list[AgreementParty]:
     return list(agreement.parties.select_related("organization__parent", "organization__area"))
 
 
+def _group_name(organizations: list[Organization]) -> str:
+    """ "Huyện ủy 7 huyện biên giới": parties of one kind, named by kind and counted."""
+    first = organizations[0]
+    template = profiles.PARTY_GROUPS.get(
+        (first.kind, first.level), profiles.PARTY_GROUPS.get((first.kind, None))
+    )
+    return (template or profiles.MANY_PARTIES).format(count=len(organizations))
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def party_names(parties: list[AgreementParty]) -> tuple[str, str]:
+    """The lead party's name and the others', as people name them.
+
+    Up to MAX_PARTIES_NAMED others are named one by one; more are grouped by kind and
+    level and counted ("Huyện ủy 7 huyện biên giới"), a lone one of its kind by name.
+    """
+    signing = [p for p in parties if p.role != AgreementParty.Role.WITNESS]
+    if not signing:
+        return "", ""
+    leads = [p for p in signing if p.role == AgreementParty.Role.LEAD] or signing[:1]
+    lead = leads[0]
+    others = [p.organization for p in signing if p is not lead]
+    if len(others) <= profiles.MAX_PARTIES_NAMED:
+        return nfc(lead.organization.name), _join([nfc(o.name) for o in others]) if others else ""
+    groups: dict[tuple[str, str], list[Organization]] = {}
+    for organization in others:
+        groups.setdefault((organization.kind, organization.level), []).append(organization)
+    names = [
+        nfc(members[0].name) if len(members) == 1 else _group_name(members)
+        for members in groups.values()
+    ]
+    return nfc(lead.organization.name), _join(names)
+
+
 def _summary_line(review: Review, parties: list[AgreementParty]) -> str:
     phrase = profiles.REVIEW_KIND_PHRASES[review.kind].format(year=review.year)
     noun = profiles.AGREEMENT_NOUNS[review.agreement.kind]
-    signing = [p for p in parties if p.role != AgreementParty.Role.WITNESS]
-    if not signing:
+    lead, others = party_names(parties)
+    if not lead:
         return f"{phrase} thực hiện {noun}"
-    leads = [p for p in signing if p.role == AgreementParty.Role.LEAD] or signing[:1]
-    lead = leads[0]
-    others = [nfc(p.organization.name) for p in signing if p is not lead]
     if not others:
-        return f"{phrase} thực hiện {noun} của {nfc(lead.organization.name)}"
-    if len(others) > profiles.MAX_PARTIES_NAMED:
-        named = profiles.MANY_PARTIES.format(count=len(others))
-    elif len(others) == 1:
-        named = others[0]
-    else:
-        named = ", ".join(others[:-1]) + " và " + others[-1]
-    return f"{phrase} thực hiện {noun} giữa {nfc(lead.organization.name)} và {named}"
+        return f"{phrase} thực hiện {noun} của {lead}"
+    return f"{phrase} thực hiện {noun} giữa {lead} và {others}"
+
+
+def conference_opening(review: Review, parties: list[AgreementParty]) -> str:
+    """The opening paragraph: when and where the conference was held, by whom, who chaired
+    and who attended; empty when the date of the conference is not recorded."""
+    if review.held_on is None:
+        return ""
+    lead, others = party_names(parties)
+    day, month = date_words(review.held_on)
+    phrase = profiles.REVIEW_KIND_PHRASES[review.kind].format(year=review.year)
+    text = profiles.CONFERENCE_OPENING.format(
+        date=f"{day}/{month}/{review.held_on.year}",
+        place=nfc(review.held_at) or place_name(review.agreement.province),
+        organizers=f"{lead} và {others}" if others else lead,
+        phrase=phrase[0].lower() + phrase[1:],
+        noun=profiles.AGREEMENT_NOUNS[review.agreement.kind],
+    )
+    if review.chaired_by.strip():
+        chair = nfc(review.chaired_by).strip(" .;")
+        # "đồng chí" is a common noun inside the sentence.
+        chair = "đ" + chair[1:] if chair.startswith("Đồng chí") else chair
+        text += profiles.CONFERENCE_CHAIR.format(chair=chair)
+    attendees = " ".join(paragraphs(review.attendees)).strip(" .;")
+    if attendees:
+        text += profiles.CONFERENCE_ATTENDEES.format(attendees=attendees[0].lower() + attendees[1:])
+    return text + "."
 
 
 def _indicator_rows(review: Review) -> list[IndicatorRow]:
@@ -563,7 +618,11 @@ def review_summary_data(review: Review, issue: "Issue | None" = None) -> ReviewS
         profiles.ROMAN,
     )
     return ReviewSummary(
-        head=head, year=review.year, previous_year=review.year - 1, sections=sections
+        head=head,
+        year=review.year,
+        previous_year=review.year - 1,
+        opening=conference_opening(review, parties),
+        sections=sections,
     )
 
 

@@ -86,3 +86,54 @@ def test_an_empty_appendix_is_one_sentence(world):
 def test_the_chart_skips_years_without_figures(world):
     data = selectors.annual_summary_data(world.hue, 2025)
     assert [bar.label for bar in data.chart.bars] == ["2024", "2025"]
+
+
+def party(name, kind, level, role=AgreementParty.Role.PARTY):
+    return AgreementParty(organization=Organization(name=name, kind=kind, level=level), role=role)
+
+
+def test_the_title_names_many_parties_by_kind_as_people_name_them():
+    Kind = Organization.Kind
+    parties = [
+        party(
+            "Đảng ủy Bộ đội Biên phòng tỉnh Hà Giang",
+            Kind.BORDER_GUARD_PARTY_COMMITTEE,
+            Level.PROVINCE,
+            AgreementParty.Role.LEAD,
+        ),
+        *[
+            party(f"Huyện ủy {name}", Kind.LOCAL_PARTY_COMMITTEE, Level.DISTRICT)
+            for name in (
+                "Xín Mần",
+                "Hoàng Su Phì",
+                "Vị Xuyên",
+                "Quản Bạ",
+                "Yên Minh",
+                "Đồng Văn",
+                "Mèo Vạc",
+            )
+        ],
+    ]
+    assert selectors.party_names(parties) == (
+        "Đảng ủy Bộ đội Biên phòng tỉnh Hà Giang",
+        "Huyện ủy 7 huyện biên giới",
+    )
+    parties.append(party("Ủy ban nhân dân tỉnh Hà Giang", Kind.PEOPLES_COMMITTEE, Level.PROVINCE))
+    assert selectors.party_names(parties)[1] == (
+        "Huyện ủy 7 huyện biên giới và Ủy ban nhân dân tỉnh Hà Giang"
+    )
+
+
+def test_the_review_summary_opens_with_the_conference(world):
+    review = selectors.reviews_for_report().get(pk=world.party_review.pk)
+    review.chaired_by = "Đồng chí Nguyễn Văn Sơn, Phó Bí thư Thành ủy"
+    review.attendees = "Lãnh đạo các bên ký kết."
+    data = selectors.review_summary_data(review)
+    assert data.opening == (
+        "Ngày 28/12/2025, tại Huế, Đảng ủy Ban Chỉ huy Bộ đội Biên phòng thành phố Huế và "
+        "Thành ủy Huế tổ chức Hội nghị sơ kết năm 2025 thực hiện Quy chế phối hợp; "
+        "đồng chí Nguyễn Văn Sơn, Phó Bí thư Thành ủy chủ trì hội nghị; "
+        "tham dự hội nghị có lãnh đạo các bên ký kết."
+    )
+    text = read.flat(renderer.render_pdf("reports/review_summary.html", data))
+    assert text.index("Ngày 28/12/2025") < text.index("I. ĐẶC ĐIỂM TÌNH HÌNH")
