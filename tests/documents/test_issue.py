@@ -142,3 +142,17 @@ def test_an_official_issues_only_for_their_own_organization(world, people):
             data=state_input(world.peoples_committee, signer_title="PHÓ CHỦ TỊCH"),
         )
     assert not IssuedDocument.objects.exists()
+
+
+def test_the_draft_of_a_committee_without_a_superior_line_warns_on_its_face(world):
+    from reports import renderer, selectors
+
+    OrganizationHeader.objects.create(
+        organization=world.bg_party, own_lines="ĐẢNG ỦY BAN CHỈ HUY", abbreviation="ĐU"
+    )
+    review = selectors.reviews_for_report().get(pk=world.party_review.pk)
+    review.report_number = ""
+    data = selectors.review_summary_data(review)
+    text = read.flat(renderer.render_pdf("reports/review_summary.html", data))
+    assert "chưa thể ban hành" in text
+    assert "DỰ THẢO" in text

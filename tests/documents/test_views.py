@@ -133,3 +133,19 @@ def test_staff_record_header_lines_and_a_line_too_long_is_refused(client, world,
 def test_officials_do_not_edit_header_lines(client, world, people):
     client.force_login(people["command_official"])
     assert client.get(f"/documents/headers/{world.bg_command.pk}/").status_code == 403
+
+
+def test_the_review_page_links_its_issued_summary(client, world, people):
+    from agreements.models import Review
+    from documents.services import review_summary_issue
+    from tests.documents.conftest import party_input
+
+    document = review_summary_issue(
+        user=people["party_official"],
+        review=Review.objects.get(pk=world.party_review.pk),
+        data=party_input(world.bg_party),
+    )
+    client.force_login(people["party_official"])
+    page = client.get(f"/reviews/{world.party_review.pk}/").content.decode()
+    assert f"/documents/{document.pk}.pdf" in page
+    assert "/documents/issue/reviews/" in page
