@@ -1,9 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import DateInput
-from documents.models import IssuedDocument, OrganizationHeader
+from documents import signatures
+from documents.models import IssuedDocument, OrganizationHeader, TrustRoot
 from documents.services import IssueInput
 from reports import profiles
 from units.models import Organization
@@ -85,3 +87,37 @@ class HeaderForm(forms.ModelForm):
             "valid_from": DateInput,
             "valid_until": DateInput,
         }
+
+
+class SignedCopyForm(forms.Form):
+    file = forms.FileField(label=_("Tệp PDF đã ký số"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp quá lớn."))
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(_("Tệp không phải PDF."))
+        return upload
+
+
+class TrustRootForm(forms.ModelForm):
+    """The admin's form: a certificate file, stored as DER by the service."""
+
+    file = forms.FileField(label=_("Tệp chứng thư số (PEM hoặc DER)"))
+
+    class Meta:
+        model = TrustRoot
+        fields = ["name"]
+
+    def clean_file(self):
+        data = self.cleaned_data["file"].read()
+        try:
+            signatures.load_certificate(data)
+        except signatures.CertificateError as error:
+            raise forms.ValidationError(
+                _("Tệp không phải chứng thư số X.509 (PEM hoặc DER).")
+            ) from error
+        return data

@@ -207,3 +207,69 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number_line} – {self.summary}"
+
+
+class TrustRoot(models.Model):
+    """A certificate of the government CA an admin installed: a root, or an intermediate
+    that chains to one. Signed copies are trusted only when they chain to an installed
+    root."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    certificate = models.BinaryField(_("chứng thư số (DER)"))
+    subject = models.CharField(_("chủ thể"), max_length=500, editable=False)
+    is_root = models.BooleanField(_("chứng thư gốc"), editable=False, default=False)
+    installed_at = models.DateTimeField(_("thời điểm cài đặt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng thư số tin cậy")
+        verbose_name_plural = _("chứng thư số tin cậy")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SignedCopy(models.Model):
+    """A signed PDF uploaded against an issued document, with what validating it found.
+
+    The server never signs: offices sign the issued PDF with their token in the browser
+    and upload the result. A copy that validates becomes the file that is served.
+    """
+
+    document = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("văn bản đã ban hành"),
+        on_delete=models.PROTECT,
+        related_name="signed_copies",
+    )
+    file = models.FileField(_("tệp PDF đã ký"), upload_to="signed/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    has_signature = models.BooleanField(_("có chữ ký số"), default=False)
+    intact = models.BooleanField(_("nội dung toàn vẹn"), default=False)
+    covers_whole = models.BooleanField(_("chữ ký bao toàn bộ tệp"), default=False)
+    same_document = models.BooleanField(_("ký trên đúng bản đã ban hành"), default=False)
+    trusted = models.BooleanField(_("chứng thư tin cậy"), default=False)
+    signer_name = models.CharField(_("người ký"), max_length=300, blank=True)
+    certificate_subject = models.CharField(_("chứng thư số"), max_length=500, blank=True)
+    certificate_issuer = models.CharField(_("đơn vị cấp chứng thư"), max_length=500, blank=True)
+    signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
+    revocation = models.CharField(_("tình trạng thu hồi"), max_length=100, blank=True)
+    problems = models.TextField(_("vấn đề phát hiện"), blank=True)
+
+    class Meta:
+        verbose_name = _("bản đã ký số")
+        verbose_name_plural = _("bản đã ký số")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document} ({self.uploaded_at:%d/%m/%Y})"
+
+    @property
+    def valid(self) -> bool:
+        """Valid only when every check passed: a copy is never half valid."""
+        return all(
+            (self.has_signature, self.intact, self.covers_whole, self.same_document, self.trusted)
+        )

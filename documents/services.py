@@ -9,7 +9,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agreements.models import Review
-from documents.models import IssuedDocument, OrganizationHeader, PartyTerm, RegisterCounter
+from documents import signatures
+from documents.models import (
+    IssuedDocument,
+    OrganizationHeader,
+    PartyTerm,
+    RegisterCounter,
+    SignedCopy,
+    TrustRoot,
+)
 from reports import profiles, renderer, selectors
 from reports.headers import fits
 from units.models import AdministrativeUnit, Organization
@@ -232,3 +240,60 @@ def annual_summary_issue(
         ),
         render=lambda report: renderer.render_pdf(ANNUAL_TEMPLATE, report),
     )
+
+
+def trust_root_install(*, user, name: str, data: bytes) -> TrustRoot:
+    """Install a CA certificate (PEM or DER) signed copies may chain to. Admins only."""
+    if not user.is_superuser:
+        raise PermissionDenied
+    try:
+        certificate = signatures.load_certificate(data)
+    except signatures.CertificateError as error:
+        raise ValidationError(
+            {"certificate": _("Tệp không phải chứng thư số X.509 (PEM hoặc DER).")}
+        ) from error
+    root = TrustRoot(
+        name=name.strip() or certificate.subject.human_friendly[:200],
+        certificate=certificate.dump(),
+        subject=certificate.subject.human_friendly[:500],
+        is_root=certificate.self_signed == "maybe" or bool(certificate.self_signed),
+    )
+    root.full_clean()
+    root.save()
+    return root
+
+
+@transaction.atomic
+def signed_copy_upload(*, user, document: IssuedDocument, data: bytes) -> SignedCopy:
+    """Validate a signed copy of `document` and keep it with what validating it found.
+
+    Kept whatever the result, so the office sees why a copy was not accepted; only a
+    valid one is served in place of the issued PDF (documents.selectors.served_file).
+    """
+    if not (user.is_superuser or user.has_perm("documents.issue_document")):
+        raise PermissionDenied
+    if not restrict(IssuedDocument.objects.filter(pk=document.pk), user).exists():
+        raise PermissionDenied
+    with document.pdf.open("rb") as issued:
+        issued_bytes = issued.read()
+    roots = [bytes(der) for der in TrustRoot.objects.values_list("certificate", flat=True)]
+    check = signatures.check_signed_pdf(data, issued_bytes, roots)
+    copy = SignedCopy(
+        document=document,
+        uploaded_by=user,
+        has_signature=check.has_signature,
+        intact=check.intact,
+        covers_whole=check.covers_whole,
+        same_document=check.same_document,
+        trusted=check.trusted,
+        signer_name=check.signer_name[:300],
+        certificate_subject=check.certificate_subject[:500],
+        certificate_issuer=check.certificate_issuer[:500],
+        signed_at=check.signed_at,
+        revocation=check.revocation,
+        problems="\n".join(check.problems),
+    )
+    copy.file.save(f"signed-{document.number:02d}.pdf", ContentFile(data), save=False)
+    copy.full_clean()
+    copy.save()
+    return copy

@@ -10,10 +10,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents import selectors, services
-from documents.forms import HeaderForm, IssueForm
+from documents.forms import HeaderForm, IssueForm, SignedCopyForm
 from documents.models import IssuedDocument, OrganizationHeader
 from reports import selectors as report_selectors
 from reports.views import _annual_query, _annual_scope, file_names
@@ -136,8 +136,45 @@ def _export(documents, fmt: str) -> HttpResponse:
 @require_GET
 def detail(request, pk: int):
     document = get_scoped_or_404(selectors.documents(), request.user, pk=pk)
-    context = {"document": document, "corrections": list(document.corrections.all())}
+    context = {
+        "document": document,
+        "corrections": list(document.corrections.all()),
+        "signed_copies": list(document.signed_copies.select_related("uploaded_by")),
+        "signed": selectors.valid_signed_copy(document),
+        "form": SignedCopyForm(),
+        "may_upload": _may_issue(request.user),
+    }
     return render(request, "documents/document_detail.html", context)
+
+
+@login_required
+@require_POST
+def signed_copy_upload(request, pk: int):
+    """Accept a signed copy of the document, validate it and show the result."""
+    document = get_scoped_or_404(selectors.documents(), request.user, pk=pk)
+    if not _may_issue(request.user):
+        raise PermissionDenied
+    form = SignedCopyForm(request.POST, request.FILES)
+    if form.is_valid():
+        copy = services.signed_copy_upload(
+            user=request.user, document=document, data=form.cleaned_data["file"].read()
+        )
+        if copy.valid:
+            messages.success(request, _("Bản đã ký số hợp lệ; từ nay tải về là bản này."))
+        else:
+            messages.error(
+                request, _("Bản đã ký số không hợp lệ: %(why)s") % {"why": copy.problems}
+            )
+        return redirect("documents:detail", document.pk)
+    context = {
+        "document": document,
+        "corrections": list(document.corrections.all()),
+        "signed_copies": list(document.signed_copies.select_related("uploaded_by")),
+        "signed": selectors.valid_signed_copy(document),
+        "form": form,
+        "may_upload": True,
+    }
+    return render(request, "documents/document_detail.html", context, status=400)
 
 
 @login_required
@@ -148,7 +185,9 @@ def pdf(request, pk: int):
     name, ascii_name = file_names(
         "Báo cáo", document.number_line.removeprefix("Số").strip(" :"), str(document.year)
     )
-    response = FileResponse(document.pdf.open("rb"), content_type="application/pdf")
+    response = FileResponse(
+        selectors.served_file(document).open("rb"), content_type="application/pdf"
+    )
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
     )
