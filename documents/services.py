@@ -160,6 +160,8 @@ def _issue(
         raise ValidationError({"replaces": _("Chỉ thay thế văn bản của chính cơ quan này.")})
     doc_type = "BC"
     series = register_series(data.organization, profile, data.issued_on, doc_type)
+    # The counter stays locked while the PDF renders: the number is printed in it, and a
+    # failed render must give the number back (the rollback does) rather than leave a gap.
     number = _take_number(data.organization, series)
     symbol = selectors.document_symbol(
         profile, selectors.abbreviation(data.organization, data.issued_on), doc_type
