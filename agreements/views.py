@@ -122,6 +122,7 @@ def _annual_report(scope_code: str, year: int) -> dict:
         "year": year,
         "pdf_url": f"{reverse('reports:annual_pdf', args=[year])}?{query}",
         "preview_url": f"{reverse('reports:annual_preview', args=[year])}?{query}",
+        "issue_url": f"{reverse('documents:annual_issue', args=[year])}?{query}",
     }
 
 

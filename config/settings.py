@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "csp",
     "huey.contrib.djhuey",
     "units",
+    # Before agreements: its post_migrate hook gives the roles this app's permissions.
+    "documents",
     "agreements",
     "reports",
     "registry",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("deadlines.urls")),
     path("jobs/", include("jobs.urls")),
+    path("documents/", include("documents.urls")),
 ]
 
 # Uploaded files (signed scans, minutes) are never served as media, not even with DEBUG

@@ -159,6 +159,12 @@ def render_html(template_name: str, data, *, preview: bool = False, extra=None) 
     return unicodedata.normalize("NFC", render_to_string(template_name, context))
 
 
+def render_pdf(template_name: str, data) -> bytes:
+    """A report's PDF from its gathered data, without the cache: a plain function that
+    background jobs and the issuing service call alike."""
+    return html_to_pdf(render_html(template_name, data), data.head.profile)
+
+
 # Cache ------------------------------------------------------------------------------------
 
 _version: str | None = None
@@ -260,8 +266,7 @@ def _hit(file_name: str) -> CachedPdf | None:
 
 
 def _render_to(file_name: str, name: str, template_name: str, data) -> CachedPdf:
-    html = render_html(template_name, data)
-    pdf = html_to_pdf(html, data.head.profile)
+    pdf = render_pdf(template_name, data)
     storage = report_storage()
     saved = storage.save(file_name, ContentFile(pdf))
     if saved != file_name:

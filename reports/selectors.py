@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     Min,
     OuterRef,
     Prefetch,
@@ -41,8 +42,10 @@ from agreements.selectors import coverage_table, data_stamp
 from deadlines.rules import REVIEWED_KINDS
 from deadlines.rules import obligation_day as annual_review_due_on
 from deadlines.selectors import Completeness, completeness
+from documents.models import OrganizationHeader
 from reports import profiles
 from reports.charts import BarChart, bar_chart
+from reports.headers import break_lines
 from units.models import AdministrativeUnit, Level, Organization
 from units.text import nfc
 
@@ -58,8 +61,9 @@ class DocumentHead:
     """Everything around the body of an official document: header, title, signature."""
 
     profile: str
-    parent: str
-    issuer: str
+    # The header's left column, line by line (reports.headers): superior, then issuer.
+    parent_lines: list[str]
+    issuer_lines: list[str]
     author: str
     number_line: str
     place_date: str
@@ -69,6 +73,8 @@ class DocumentHead:
     signature_lines: list[str]
     signer_name: str
     recipients: list[str]
+    # Why this draft could not be issued as it stands, printed on the draft.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +97,11 @@ class IndicatorRow:
         return (self.change * 100 / self.previous).quantize(Decimal("0.1"))
 
 
+def compares(rows: list[IndicatorRow]) -> bool:
+    """Comparison columns only where a previous year has figures to compare with."""
+    return any(row.previous is not None for row in rows)
+
+
 @dataclass
 class Section:
     heading: str
@@ -98,12 +109,17 @@ class Section:
     subsections: list["Section"] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
 
+    @property
+    def compares(self) -> bool:
+        return compares(self.indicators)
+
 
 @dataclass
 class ReviewSummary:
     head: DocumentHead
     year: int
     previous_year: int
+    opening: str
     sections: list[Section]
 
 
@@ -186,6 +202,10 @@ class AnnualSummary:
     rates: Completeness | None = None
 
     @property
+    def indicators_compare(self) -> bool:
+        return compares(self.indicators)
+
+    @property
     def provinces_with_border_units(self) -> list[ProvinceRow]:
         """The coverage table's rows: numbered in the template, so filtered here."""
         return [p for p in self.provinces if p.border_communes or p.border_posts]
@@ -212,20 +232,42 @@ def place_name(unit: AdministrativeUnit | None, on: datetime.date | None = None)
     return name
 
 
+def date_words(on: datetime.date) -> tuple[str, str]:
+    """Day and month as a date line writes them: "05", "17"; "01", "02", "4", "12"."""
+    day = f"{on.day:02d}" if on.day < 10 else str(on.day)
+    month = f"{on.month:02d}" if on.month in profiles.ZERO_PADDED_MONTHS else str(on.month)
+    return day, month
+
+
 def place_date(place: str, on: datetime.date | None, year: int) -> str:
     if on is None:
         return profiles.DATE_BLANK.format(place=place, year=year)
-    return profiles.DATE_FORMAT.format(place=place, day=on.day, month=on.month, year=on.year)
+    day, month = date_words(on)
+    return profiles.DATE_FORMAT.format(place=place, day=day, month=month, year=on.year)
 
 
-def recipient_lines(text: str | None) -> list[str]:
-    """ "- X;" per recipient, the archive copy last and closed with a full stop."""
+def archive_line(profile: profiles.DocumentProfile, unit: str = "") -> str:
+    unit = unit.strip(" \t-–•;.,")
+    if unit:
+        return profile.archive_line.format(unit=unit)
+    return profile.archive_line_without_unit
+
+
+def recipient_lines(
+    text: str | None, profile: profiles.DocumentProfile = profiles.STATE, unit: str = ""
+) -> list[str]:
+    """ "- X;" per recipient, then the profile's archive line ("- Lưu: VT, TM.").
+
+    An archive line typed among the recipients names the drafting unit for a state
+    document ("Lưu: VT, Văn phòng"); its wording is the profile's either way.
+    """
     items = [line.strip(" \t-–•;.,") for line in nfc(text).splitlines()]
     items = [item for item in items if item]
-    archive = [item for item in items if item.startswith("Lưu")]
+    typed = [item for item in items if item.startswith("Lưu")]
     items = [item for item in items if not item.startswith("Lưu")]
-    items.append(archive[0] if archive else profiles.ARCHIVE_RECIPIENT)
-    return [f"- {item};" for item in items[:-1]] + [f"- {items[-1]}."]
+    if typed and not unit:
+        unit = typed[0].removeprefix("Lưu").strip(" :").removeprefix("VT").strip(" ,")
+    return [f"- {item};" for item in items] + [f"- {archive_line(profile, unit)}"]
 
 
 def head_title(organization: Organization | None) -> str:
@@ -236,37 +278,163 @@ def head_title(organization: Organization | None) -> str:
     return profiles.HEAD_TITLES.get(organization.kind, "")
 
 
+def profile_title(
+    profile: profiles.DocumentProfile, text: str | None, organization: Organization | None
+) -> str:
+    """The profile's title a typed one means: "Bí thư Đảng ủy" signs as "BÍ THƯ"."""
+    typed = upper(text)
+    matches = [t for t in profile.titles if typed == t or typed.startswith(t + " ")]
+    if matches:
+        return max(matches, key=len)
+    head = head_title(organization)
+    return head if head in profile.titles else profile.titles[0]
+
+
 def signature_lines(
     profile: profiles.DocumentProfile,
     organization: Organization | None,
     signer_title: str,
     on_behalf: bool,
 ) -> list[str]:
-    """The capitalised lines above the signature, by the profile's rules.
+    """The capitalised lines above the signature of a draft, by the profile's rules.
 
     A party committee always signs collectively ("T/M BAN THƯỜNG VỤ" over the
     signer's own title) and never "K/T"; a state body's deputy signs "KT." for the
     head, under "TM." when the body is collective (a people's committee).
     """
-    kind = organization.kind if organization else None
-    title = upper(signer_title)
-    lines = []
-    collective = profiles.COLLECTIVE_BODIES.get(kind)
+    title = profile_title(profile, signer_title, organization)
     if profile is profiles.PARTY:
-        lines.append(f"{profile.collective_prefix} {collective}")
-        lines.append(title or head_title(organization))
-        return lines
-    if collective:
-        lines.append(f"{profile.collective_prefix} {collective}")
-    if on_behalf and title:
-        head = (
-            title.removeprefix(profiles.DEPUTY_WORD)
-            if title.startswith(profiles.DEPUTY_WORD)
-            else head_title(organization)
+        return issued_signature_lines(profile, organization, profile.collective_prefix, title)
+    deputy = on_behalf and title.startswith(profiles.DEPUTY_WORD)
+    kind = organization.kind if organization else None
+    if deputy:
+        return issued_signature_lines(profile, organization, profile.deputy_prefix, title)
+    if kind in profiles.COLLECTIVE_BODIES:
+        return issued_signature_lines(profile, organization, profile.collective_prefix, title)
+    return [title]
+
+
+def issued_signature_lines(
+    profile: profiles.DocumentProfile,
+    organization: Organization | None,
+    capacity: str,
+    title: str,
+) -> list[str]:
+    """The lines above the signature for a capacity and title chosen from the profile.
+
+    "TM."/"T/M" signs for the collective body (or the head of a body that is not
+    one); "KT.", "TL.", "TUQ." for the head; "Q." is an acting head and prints one line.
+    """
+    kind = organization.kind if organization else None
+    collective = profiles.COLLECTIVE_BODIES.get(kind)
+    head = (
+        title.removeprefix(profiles.DEPUTY_WORD)
+        if title.startswith(profiles.DEPUTY_WORD)
+        else (head_title(organization) or title)
+    )
+    if not capacity:
+        return [title]
+    if capacity == "Q.":
+        return [f"{capacity} {title}"]
+    if capacity == profile.collective_prefix:
+        return [f"{capacity} {collective or head}", title]
+    lines = [f"{profile.collective_prefix} {collective}"] if collective else []
+    return [*lines, f"{capacity} {head}", title]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What issuing adds to a draft: the issuer, its number, date, signer and recipients."""
+
+    organization: Organization
+    number_line: str
+    issued_on: datetime.date
+    signer_name: str
+    signature_lines: list[str]
+    recipients: list[str]
+
+
+def current_header(organization: Organization, on: datetime.date) -> OrganizationHeader | None:
+    """The header lines recorded for `organization` valid on `on`, if any."""
+    return (
+        OrganizationHeader.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_until__isnull=True) | Q(valid_until__gt=on),
+            organization=organization,
         )
-        lines.append(f"{profile.deputy_prefix} {head}")
-    lines.append(title or head_title(organization))
-    return [line for line in lines if line]
+        .order_by(F("valid_from").desc(nulls_last=True), "-id")
+        .first()
+    )
+
+
+def default_header_lines(
+    organization: Organization, profile: profiles.DocumentProfile
+) -> tuple[list[str], list[str]]:
+    """The lines made from the name and parent, until someone records the real ones."""
+    parent = organization.parent
+    return (
+        break_lines(upper(parent.name), profile, bold=False) if parent else [],
+        break_lines(upper(organization.name), profile, bold=True),
+    )
+
+
+@dataclass(frozen=True)
+class Header:
+    parent_lines: list[str]
+    issuer_lines: list[str]
+    abbreviation: str
+
+
+def issuer_header(
+    organization: Organization | None, profile: profiles.DocumentProfile, on: datetime.date
+) -> Header:
+    """What an issuer's documents print on `on`: its recorded header, or the default."""
+    if organization is None:
+        return Header([], [], default_abbreviation(None))
+    stored = current_header(organization, on)
+    if stored is not None:
+        return Header(stored.superior(), stored.own(), stored.abbreviation)
+    parent_lines, issuer_lines = default_header_lines(organization, profile)
+    return Header(parent_lines, issuer_lines, default_abbreviation(organization))
+
+
+def header_lines(
+    organization: Organization | None, profile: profiles.DocumentProfile, on: datetime.date
+) -> tuple[list[str], list[str]]:
+    """The superior's lines and the issuer's own lines its documents print on `on`."""
+    header = issuer_header(organization, profile, on)
+    return header.parent_lines, header.issuer_lines
+
+
+def default_abbreviation(organization: Organization | None) -> str:
+    """ "ĐU", "TU", "BCH", "UBND": the issuer's part of a symbol, before it is recorded."""
+    if organization is None:
+        return profiles.ABBREVIATIONS[Organization.Kind.BORDER_GUARD_COMMAND]
+    name = upper(organization.name)
+    for start, short in profiles.NAME_ABBREVIATIONS:
+        if name.startswith(start):
+            return short
+    if organization.level == Level.CENTRAL and organization.kind in profiles.CENTRAL_ABBREVIATIONS:
+        return profiles.CENTRAL_ABBREVIATIONS[organization.kind]
+    return profiles.ABBREVIATIONS.get(organization.kind, nfc(organization.short_name) or "VP")
+
+
+def abbreviation(organization: Organization | None, on: datetime.date) -> str:
+    stored = current_header(organization, on) if organization else None
+    return stored.abbreviation if stored else default_abbreviation(organization)
+
+
+def document_symbol(
+    profile: profiles.DocumentProfile, issuer_abbreviation: str, doc_type: str = "BC"
+) -> str:
+    """ "BC/ĐU" for a party committee, "BC-BCH" for a state body."""
+    return f"{doc_type}{profile.symbol_separator}{issuer_abbreviation}"
+
+
+def header_warnings(profile: profiles.DocumentProfile, parent_lines: list[str]) -> list[str]:
+    if profile is profiles.PARTY and not parent_lines:
+        return [profiles.NO_SUPERIOR_WARNING]
+    return []
 
 
 def reviews_for_report() -> QuerySet:
@@ -283,24 +451,78 @@ def _parties(agreement: Agreement) -> list[AgreementParty]:
     return list(agreement.parties.select_related("organization__parent", "organization__area"))
 
 
+def _group_name(organizations: list[Organization]) -> str:
+    """ "Huyện ủy 7 huyện biên giới": parties of one kind, named by kind and counted."""
+    first = organizations[0]
+    template = profiles.PARTY_GROUPS.get(
+        (first.kind, first.level), profiles.PARTY_GROUPS.get((first.kind, None))
+    )
+    return (template or profiles.MANY_PARTIES).format(count=len(organizations))
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def party_names(parties: list[AgreementParty]) -> tuple[str, str]:
+    """The lead party's name and the others', as people name them.
+
+    Up to MAX_PARTIES_NAMED others are named one by one; more are grouped by kind and
+    level and counted ("Huyện ủy 7 huyện biên giới"), a lone one of its kind by name.
+    """
+    signing = [p for p in parties if p.role != AgreementParty.Role.WITNESS]
+    if not signing:
+        return "", ""
+    leads = [p for p in signing if p.role == AgreementParty.Role.LEAD] or signing[:1]
+    lead = leads[0]
+    others = [p.organization for p in signing if p is not lead]
+    if len(others) <= profiles.MAX_PARTIES_NAMED:
+        return nfc(lead.organization.name), _join([nfc(o.name) for o in others]) if others else ""
+    groups: dict[tuple[str, str], list[Organization]] = {}
+    for organization in others:
+        groups.setdefault((organization.kind, organization.level), []).append(organization)
+    names = [
+        nfc(members[0].name) if len(members) == 1 else _group_name(members)
+        for members in groups.values()
+    ]
+    return nfc(lead.organization.name), _join(names)
+
+
 def _summary_line(review: Review, parties: list[AgreementParty]) -> str:
     phrase = profiles.REVIEW_KIND_PHRASES[review.kind].format(year=review.year)
     noun = profiles.AGREEMENT_NOUNS[review.agreement.kind]
-    signing = [p for p in parties if p.role != AgreementParty.Role.WITNESS]
-    if not signing:
+    lead, others = party_names(parties)
+    if not lead:
         return f"{phrase} thực hiện {noun}"
-    leads = [p for p in signing if p.role == AgreementParty.Role.LEAD] or signing[:1]
-    lead = leads[0]
-    others = [nfc(p.organization.name) for p in signing if p is not lead]
     if not others:
-        return f"{phrase} thực hiện {noun} của {nfc(lead.organization.name)}"
-    if len(others) > profiles.MAX_PARTIES_NAMED:
-        named = profiles.MANY_PARTIES.format(count=len(others))
-    elif len(others) == 1:
-        named = others[0]
-    else:
-        named = ", ".join(others[:-1]) + " và " + others[-1]
-    return f"{phrase} thực hiện {noun} giữa {nfc(lead.organization.name)} và {named}"
+        return f"{phrase} thực hiện {noun} của {lead}"
+    return f"{phrase} thực hiện {noun} giữa {lead} và {others}"
+
+
+def conference_opening(review: Review, parties: list[AgreementParty]) -> str:
+    """The opening paragraph: when and where the conference was held, by whom, who chaired
+    and who attended; empty when the date of the conference is not recorded."""
+    if review.held_on is None:
+        return ""
+    lead, others = party_names(parties)
+    day, month = date_words(review.held_on)
+    phrase = profiles.REVIEW_KIND_PHRASES[review.kind].format(year=review.year)
+    text = profiles.CONFERENCE_OPENING.format(
+        date=f"{day}/{month}/{review.held_on.year}",
+        place=nfc(review.held_at) or place_name(review.agreement.province),
+        organizers=f"{lead} và {others}" if others else lead,
+        phrase=phrase[0].lower() + phrase[1:],
+        noun=profiles.AGREEMENT_NOUNS[review.agreement.kind],
+    )
+    if review.chaired_by.strip():
+        chair = nfc(review.chaired_by).strip(" .;")
+        # "đồng chí" is a common noun inside the sentence.
+        chair = "đ" + chair[1:] if chair.startswith("Đồng chí") else chair
+        text += profiles.CONFERENCE_CHAIR.format(chair=chair)
+    attendees = " ".join(paragraphs(review.attendees)).strip(" .;")
+    if attendees:
+        text += profiles.CONFERENCE_ATTENDEES.format(attendees=attendees[0].lower() + attendees[1:])
+    return text + "."
 
 
 def _indicator_rows(review: Review) -> list[IndicatorRow]:
@@ -330,40 +552,44 @@ def _numbered(sections: list[Section], numerals) -> list[Section]:
     return kept
 
 
-def review_summary_data(review: Review) -> ReviewSummary:
-    """The review summary (báo cáo sơ kết) of one review, ready to lay out."""
+def review_summary_data(review: Review, issue: "Issue | None" = None) -> ReviewSummary:
+    """The review summary (báo cáo sơ kết) of one review, ready to lay out.
+
+    Without `issue` it is the live draft; with it, the document as issued.
+    """
     agreement = review.agreement
     parties = _parties(agreement)
-    issuer = review.issuing_organization
+    issuer = issue.organization if issue else review.issuing_organization
     if issuer is None and parties:
         leads = [p for p in parties if p.role == AgreementParty.Role.LEAD] or parties
         issuer = leads[0].organization
     profile = profiles.profile_for(issuer.kind if issuer else None)
-    final = review.is_final_document
-    place = nfc(review.report_place) or place_name(
-        (issuer.area if issuer else None) or agreement.province, review.report_date
-    )
+    on = issue.issued_on if issue else review.report_date
+    place = place_name((issuer.area if issuer else None) or agreement.province, on)
+    if not issue:
+        place = nfc(review.report_place) or place
+    parent_lines, issuer_lines = header_lines(issuer, profile, on or timezone.localdate())
+    final = issue is not None or review.is_final_document
     head = DocumentHead(
         profile=profile.key,
-        parent=upper(issuer.parent.name) if issuer and issuer.parent else "",
-        issuer=upper(issuer.name) if issuer else "",
+        parent_lines=parent_lines,
+        issuer_lines=issuer_lines,
         author=nfc(issuer.name) if issuer else "",
-        number_line=profile.number_line(
+        number_line=issue.number_line
+        if issue
+        else profile.number_line(
             nfc(review.report_number) if final else "", nfc(review.report_symbol)
         ),
-        place_date=place_date(
-            place,
-            review.report_date,
-            review.report_date.year if review.report_date else timezone.localdate().year,
-        ),
+        place_date=place_date(place, on, on.year if on else timezone.localdate().year),
         is_draft=not final,
         title=profiles.REPORT_TYPE,
         summary=_summary_line(review, parties),
-        signature_lines=signature_lines(
-            profile, issuer, review.signer_title, review.signer_on_behalf
-        ),
-        signer_name=nfc(review.signer_name),
-        recipients=recipient_lines(review.recipients),
+        signature_lines=issue.signature_lines
+        if issue
+        else signature_lines(profile, issuer, review.signer_title, review.signer_on_behalf),
+        signer_name=issue.signer_name if issue else nfc(review.signer_name),
+        recipients=issue.recipients if issue else recipient_lines(review.recipients, profile),
+        warnings=header_warnings(profile, parent_lines) if not issue else [],
     )
 
     names = profiles.REVIEW_SECTIONS
@@ -401,14 +627,35 @@ def review_summary_data(review: Review) -> ReviewSummary:
         profiles.ROMAN,
     )
     return ReviewSummary(
-        head=head, year=review.year, previous_year=review.year - 1, sections=sections
+        head=head,
+        year=review.year,
+        previous_year=review.year - 1,
+        opening=conference_opening(review, parties),
+        sections=sections,
     )
 
 
 # Annual summary ------------------------------------------------------------------------
 
 
-def _agreement_row(agreement: Agreement, reviewed: bool) -> AgreementRow:
+def status_on(agreement: Agreement, on: datetime.date) -> str:
+    """The agreement's state on `on`, judged by its dates as in_force_q judges them,
+    not by today's status: a summary of 2023 shows the agreements of 31/12/2023."""
+    status = Agreement.Status
+    if agreement.status == status.DRAFT:
+        key = "draft"
+    elif agreement.ended_on is not None and agreement.ended_on <= on:
+        key = agreement.status if agreement.status != status.IN_FORCE else "expired"
+    elif agreement.valid_until is not None and agreement.valid_until < on:
+        key = "expired"
+    elif agreement.valid_from > on:
+        key = "not_yet"
+    else:
+        key = "in_force"
+    return profiles.STATUS_ON_DAY[key]
+
+
+def _agreement_row(agreement: Agreement, reviewed: bool, on: datetime.date) -> AgreementRow:
     return AgreementRow(
         number=nfc(agreement.number),
         title=nfc(agreement.title),
@@ -416,7 +663,7 @@ def _agreement_row(agreement: Agreement, reviewed: bool) -> AgreementRow:
         parties=[nfc(p.organization.name) for p in agreement.parties.all()],
         signed_on=agreement.signed_on,
         period=agreement.period_label,
-        status=str(agreement.get_status_display()),
+        status=status_on(agreement, on),
         reviewed=reviewed,
         term=agreement.term_label,
     )
@@ -425,7 +672,7 @@ def _agreement_row(agreement: Agreement, reviewed: bool) -> AgreementRow:
 def _annual_issuer(province: AdministrativeUnit | None) -> Organization | None:
     commands = Organization.objects.filter(
         kind=Organization.Kind.BORDER_GUARD_COMMAND, dissolved_on__isnull=True
-    ).select_related("parent")
+    ).select_related("parent", "area")
     if province is None:
         commands = commands.filter(level=Level.CENTRAL)
     else:
@@ -453,10 +700,14 @@ def scope_phrase(province: AdministrativeUnit | None, on: datetime.date | None =
 
 
 def _annual_head(
-    province: AdministrativeUnit | None, year: int, today: datetime.date
+    province: AdministrativeUnit | None,
+    year: int,
+    today: datetime.date,
+    issue: "Issue | None" = None,
 ) -> DocumentHead:
-    profile = profiles.STATE
-    issuer = _annual_issuer(province)
+    issuer = issue.organization if issue else _annual_issuer(province)
+    profile = profiles.profile_for(issuer.kind if issuer else None)
+    on = issue.issued_on if issue else today
     if province is None:
         default_parent, default_issuer = profiles.NATIONAL_ISSUER
         place = profiles.NATIONAL_PLACE
@@ -466,13 +717,17 @@ def _annual_head(
         default_parent = default_parent.format(province=upper(province_name(province)))
         place = place_name(province)
         recipients = profiles.PROVINCE_RECIPIENTS
+    header = issuer_header(issuer, profile, on)
     if issuer is not None:
-        parent = upper(issuer.parent.name) if issuer.parent else default_parent
-        issuer_name = upper(issuer.name)
+        place = place_name(issuer.area) or place
+        parent_lines, issuer_lines = header.parent_lines, header.issuer_lines
+        parent_lines = parent_lines or break_lines(default_parent, profile, bold=False)
         author = nfc(issuer.name)
         title = head_title(issuer)
     else:
-        parent, issuer_name, author = default_parent, default_issuer, default_issuer.title()
+        parent_lines = break_lines(default_parent, profile, bold=False)
+        issuer_lines = break_lines(default_issuer, profile, bold=True)
+        author = default_issuer.title()
         title = (
             profiles.CENTRAL_HEAD_TITLES[Organization.Kind.BORDER_GUARD_COMMAND]
             if (province is None)
@@ -480,19 +735,24 @@ def _annual_head(
         )
     return DocumentHead(
         profile=profile.key,
-        parent=parent,
-        issuer=issuer_name,
+        parent_lines=parent_lines,
+        issuer_lines=issuer_lines,
         author=author,
-        number_line=profile.number_line("", "BC"),
-        place_date=place_date(place, None, today.year),
-        is_draft=True,
+        number_line=issue.number_line
+        if issue
+        else profile.number_line("", document_symbol(profile, header.abbreviation)),
+        place_date=place_date(place, issue.issued_on if issue else None, on.year),
+        is_draft=issue is None,
         title=profiles.REPORT_TYPE,
         summary=profiles.ANNUAL_SUMMARY_PHRASE.format(
             year=year, scope=scope_phrase(province, annual_review_due_on(year, today))
         ),
-        signature_lines=[title],
-        signer_name="",
-        recipients=[f"- {r};" for r in recipients[:-1]] + [f"- {recipients[-1]}."],
+        signature_lines=issue.signature_lines if issue else [title],
+        signer_name=issue.signer_name if issue else "",
+        recipients=issue.recipients
+        if issue
+        else [f"- {r};" for r in recipients] + [f"- {archive_line(profile)}"],
+        warnings=[] if issue else header_warnings(profile, parent_lines),
     )
 
 
@@ -564,9 +824,11 @@ def _chart(
     chosen = next((i for i in with_figures if i.code == CHART_INDICATOR), None) or max(
         with_figures, key=lambda i: totals.get((i.pk, year), Decimal(0))
     )
-    years = range(year - CHART_YEARS + 1, year + 1)
-    bars = [(str(y), totals.get((chosen.pk, y), Decimal(0))) for y in years]
-    return bar_chart(f"{nfc(chosen.name)} ({nfc(chosen.unit)}), {years[0]}–{year}", bars)
+    # A year without figures is left out rather than drawn as a zero.
+    years = [y for y in range(year - CHART_YEARS + 1, year + 1) if (chosen.pk, y) in totals]
+    bars = [(str(y), totals[(chosen.pk, y)]) for y in years]
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return bar_chart(f"{nfc(chosen.name)} ({nfc(chosen.unit)}), {span}", bars)
 
 
 COUNT_LABELS = {
@@ -677,7 +939,11 @@ def _proposals(province: AdministrativeUnit | None, year: int) -> list[Proposal]
 
 
 def annual_summary_data(
-    province: AdministrativeUnit | None, year: int, *, today: datetime.date | None = None
+    province: AdministrativeUnit | None,
+    year: int,
+    *,
+    today: datetime.date | None = None,
+    issue: Issue | None = None,
 ) -> AnnualSummary:
     """The annual summary of a province (or the whole country when `province` is None).
 
@@ -723,7 +989,7 @@ def annual_summary_data(
         )
         .order_by("province__code", "kind", "valid_from", "id")
     )
-    rows = [_agreement_row(a, a.reviewed) for a in agreements]
+    rows = [_agreement_row(a, a.reviewed, as_of) for a in agreements]
     missing = [
         row for a, row in zip(agreements, rows, strict=True) if a.owes_review and not a.reviewed
     ]
@@ -760,8 +1026,19 @@ def annual_summary_data(
         for p in provinces
         if p.pk in by_province or p.pk in coverage.by_province
     ]
+    if province is None and None in by_province:
+        national = by_province[None]
+        province_rows.append(
+            ProvinceRow(
+                code="",
+                name=profiles.NATIONAL_ROW,
+                in_force=national["in_force"],
+                reviews_due=national["due"],
+                reviews_held=national["held"],
+            )
+        )
     return AnnualSummary(
-        head=_annual_head(province, year, today),
+        head=_annual_head(province, year, today, issue),
         year=year,
         scope_code=scope_label(province)[0],
         scope_name=scope_label(province)[1],

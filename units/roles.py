@@ -21,6 +21,7 @@ _VIEW = [
     "agreements.view_focusarea",
     "agreements.view_legaldocument",
     "agreements.view_indicator",
+    "documents.view_issueddocument",
 ]
 _CHANGE = [
     "agreements.add_agreement",
@@ -36,11 +37,14 @@ _CHANGE = [
     "agreements.add_attachment",
     "units.add_organization",
     "units.change_organization",
+    "documents.add_organizationheader",
+    "documents.change_organizationheader",
 ]
 
 ROLES: dict[str, list[str]] = {
     DATA_ENTRY: _VIEW + _CHANGE,
-    OFFICIAL: _VIEW + ["agreements.approve_review"],
+    # Officials issue documents for their own organization (documents.services).
+    OFFICIAL: _VIEW + ["agreements.approve_review", "documents.issue_document"],
 }
 
 

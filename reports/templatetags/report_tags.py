@@ -5,14 +5,19 @@ from decimal import Decimal
 
 from django import template
 
+from reports.profiles import NO_DATA
+
 register = template.Library()
 
 
 @register.filter
 def vn_number(value) -> str:
-    """Thousands with ".", decimals with ","; trailing zeros dropped; blank for None."""
+    """Thousands with ".", decimals with ","; trailing zeros dropped; "–" for no data.
+
+    A real zero prints "0": "no figure reported" and "reported zero" differ.
+    """
     if value is None or value == "":
-        return ""
+        return NO_DATA
     number = Decimal(value)
     sign = "-" if number < 0 else ""
     number = abs(number)
@@ -25,7 +30,7 @@ def vn_number(value) -> str:
 def vn_change(value) -> str:
     """A change against the previous year, signed: "+12", "-3", "0"."""
     if value is None:
-        return ""
+        return NO_DATA
     text = vn_number(value)
     return f"+{text}" if Decimal(value) > 0 else text
 

@@ -72,3 +72,21 @@ def test_demo_accounts_can_log_in_with_the_demo_password(settings, client):
         )
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="canbo.hue").organization.province.code == "46"
+
+
+@pytest.mark.django_db
+def test_the_demo_has_issued_documents_once(settings):
+    from documents.models import IssuedDocument
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+    annual = IssuedDocument.objects.get(kind="annual")
+    assert (annual.organization.code, annual.year, annual.number_line) == (
+        "BCH-46",
+        2025,
+        "Số: 01/BC-BCH",
+    )
+    party = IssuedDocument.objects.filter(kind="review")
+    assert party.count() == 2
+    assert {d.number_line for d in party} == {"Số 01-BC/ĐU"}

@@ -105,7 +105,7 @@ def test_recipients_are_one_a_line_with_the_archive_copy_last(party_pdf, state_p
     assert lines[start + 1 : start + 4] == [
         "- Thường trực Thành ủy (để b/c);",
         "- Đảng ủy Bộ đội Biên phòng;",
-        "- Lưu: VT, Văn phòng.",
+        "- Lưu Văn phòng Đảng ủy.",
     ]
     assert "- Lưu: VT." in read.lines(state_pdf)
 

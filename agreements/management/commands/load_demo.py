@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agreements.demo import DemoLoader
 from agreements.models import Agreement, Review
+from documents.demo import load_issued_documents
 from units.models import Organization, User
 
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
                 "Demo data is for development: DEBUG is off. Use --force if you really mean it."
             )
         DemoLoader(stdout=self.stdout).run()
+        issued = load_issued_documents(admin=User.objects.get(username="admin"))
+        self.stdout.write(f"issued documents: {issued} new")
         self.stdout.write(
             f"organizations: {Organization.objects.count()}, agreements: "
             f"{Agreement.objects.count()}, reviews: {Review.objects.count()}, "
