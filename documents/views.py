@@ -232,6 +232,6 @@ def header_edit(request, organization_pk: int):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("Đã lưu tiêu đề văn bản."))
-            return redirect("units:organization_detail", organization.pk)
+            return redirect("registry:organizations_detail", organization.pk)
     context = {"form": form, "organization": organization}
     return render(request, "documents/header_form.html", context)

@@ -26,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 import tablib
 from django.conf import settings
@@ -314,7 +313,7 @@ def _check_xlsx_package(data: bytes) -> None:
         raise ImportFileError(
             _("Tệp Excel chứa khai báo XML không được phép (DTD, thực thể); không thể nhập.")
         ) from exc
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ParseError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, SyntaxError, OSError, EOFError) as exc:
         logger.info("unreadable xlsx upload: %s", exc)
         raise ImportFileError(NOT_XLSX) from exc
 
@@ -356,7 +355,9 @@ def _xlsx_rows(data: bytes):
     except (
         zipfile.BadZipFile,
         DefusedXmlException,
-        ParseError,
+        # ElementTree's ParseError and lxml's XMLSyntaxError (openpyxl uses lxml when
+        # it is installed) are both SyntaxErrors.
+        SyntaxError,
         KeyError,
         OSError,
         ValueError,
@@ -377,7 +378,9 @@ def _guarded(rows):
     except (
         zipfile.BadZipFile,
         DefusedXmlException,
-        ParseError,
+        # ElementTree's ParseError and lxml's XMLSyntaxError (openpyxl uses lxml when
+        # it is installed) are both SyntaxErrors.
+        SyntaxError,
         KeyError,
         OSError,
         ValueError,

@@ -28,7 +28,12 @@ def test_an_edit_in_lang_son_leaves_hues_stamp_alone(two_provinces, hue, lang_so
     hue_before, ls_before, national_before = stamps(hue, lang_son)
     summary_before = annual_summary_stamp(hue, 2023)
 
-    review_update(review=ls_review, user=users.ls_clerk, indicator_values={"fines": 7})
+    review_update(
+        review=ls_review,
+        user=users.ls_clerk,
+        indicator_values={"fines": 7},
+        expected_version=ls_review.version,
+    )
 
     hue_after, ls_after, national_after = stamps(hue, lang_son)
     assert hue_after == hue_before

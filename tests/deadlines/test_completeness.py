@@ -35,7 +35,12 @@ def year_2024(make_agreement, make_review, orgs, users):
         on=D(2024, 4, 1),
     )
     dissolved = make_agreement([orgs.post_b, orgs.foreign], kind=Agreement.Kind.TWINNING)
-    organization_dissolve(organization=orgs.foreign, user=users.admin, on=D(2024, 3, 1))
+    organization_dissolve(
+        organization=orgs.foreign,
+        expected_version=orgs.foreign.version,
+        user=users.admin,
+        on=D(2024, 3, 1),
+    )
     make_agreement([orgs.bg_command, orgs.department], kind=Agreement.Kind.PLAN)
     lang_son = make_agreement([orgs.ls_command, orgs.ls_party], user=users.ls_clerk)
     return SimpleNamespace(

@@ -75,7 +75,12 @@ def test_it_asks_for_as_many_agreements_as_the_directive_says(directive, twinnin
 
 
 def test_a_dissolved_organization_is_no_longer_bound(directive, orgs, users):
-    organization_dissolve(organization=orgs.enterprise, user=users.admin, on=D(2025, 1, 1))
+    organization_dissolve(
+        organization=orgs.enterprise,
+        expected_version=orgs.enterprise.version,
+        user=users.admin,
+        on=D(2025, 1, 1),
+    )
     rows = _by_name(directive_compliance(directive, on=timezone.localdate(), year=2026))
     assert orgs.enterprise.name not in rows
 

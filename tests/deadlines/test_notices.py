@@ -73,7 +73,12 @@ def test_agreements_expiring_within_six_months_are_announced(make_agreement, use
 
 def test_a_party_dissolved_under_an_agreement_in_force_is_announced(make_agreement, orgs, users):
     agreement = make_agreement(valid_until=D(2035, 12, 31))
-    organization_dissolve(organization=orgs.city_party, user=users.admin, on=D(2026, 1, 1))
+    organization_dissolve(
+        organization=orgs.city_party,
+        expected_version=orgs.city_party.version,
+        user=users.admin,
+        on=D(2026, 1, 1),
+    )
     notices_create_daily(on=D(2026, 1, 2))
     notice = Notice.objects.get(kind=Notice.Kind.PARTY_DISSOLVED, user=users.hue_official)
     assert (notice.agreement, notice.organization) == (agreement, orgs.city_party)

@@ -177,14 +177,20 @@ def test_a_dissolved_party_ends_the_obligation_even_if_nobody_terminated_the_agr
     regulation, orgs, users
 ):
     organization_dissolve(
-        organization=orgs.city_party, user=users.admin, on=datetime.date(2024, 5, 1)
+        organization=orgs.city_party,
+        expected_version=orgs.city_party.version,
+        user=users.admin,
+        on=datetime.date(2024, 5, 1),
     )
     assert regulation.status == Agreement.Status.IN_FORCE
     assert not reviews_owed(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE).exists()
     assert review_due_status(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE).due == 0
     # Dissolved late in the year, after more than half of it in force: owed.
     organization_dissolve(
-        organization=orgs.city_party, user=users.admin, on=datetime.date(2024, 11, 1)
+        organization=orgs.city_party,
+        expected_version=orgs.city_party.version,
+        user=users.admin,
+        on=datetime.date(2024, 11, 1),
     )
     assert list(reviews_owed(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE)) == [
         regulation
@@ -198,7 +204,10 @@ def test_a_dissolved_witness_does_not_end_the_obligation(make_input, orgs, users
     )
     agreement = agreement_create(user=users.hue_clerk, data=data, in_force=True)
     organization_dissolve(
-        organization=orgs.peoples_committee, user=users.admin, on=datetime.date(2024, 3, 1)
+        organization=orgs.peoples_committee,
+        expected_version=orgs.peoples_committee.version,
+        user=users.admin,
+        on=datetime.date(2024, 3, 1),
     )
     assert list(reviews_owed(Agreement.objects.all(), year=2024, today=LAST_YEAR_DONE)) == [
         agreement
