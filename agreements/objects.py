@@ -91,6 +91,7 @@ AGREEMENTS = register(
         detail_context=views.detail_context,
         list_template="agreements/agreement_list.html",
         list_context=views.list_context,
+        list_stamp=selectors.list_stamp,
         url_names={
             "list": "agreements:list",
             "export": "agreements:export",

@@ -15,6 +15,7 @@ from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -168,8 +169,9 @@ def list_context(request, table, filterset) -> dict:
     """What the agreement list shows beyond the generic list: its rows for the row
     template, and the import link for those who may import."""
     return {
-        "agreements": table.page.object_list.data if table.page else [],
-        "page": table.page,
+        # Lazy: a list served from the cache builds no table.
+        "agreements": SimpleLazyObject(lambda: table.page.object_list.data if table.page else []),
+        "page": SimpleLazyObject(lambda: table.page),
         "can_edit": can_edit(request.user),
         "import_url": reverse("agreements:import_start") if can_edit(request.user) else None,
         "search_label": _("Tìm theo tên, số hiệu (không cần dấu)"),

@@ -55,6 +55,10 @@ class ObjectType:
     list_template: str = "registry/list.html"
     # Extra context for the list page: (request, table, filterset) -> dict.
     list_context: Callable[[Any, Any, Any], dict] | None = None
+    # A cheap stamp of the data the list shows, () -> str. With one, the list's filter
+    # form, count and rows are cached under it, the user's scope, the language, the day
+    # and the query string (registry/list.html), and built only when not cached.
+    list_stamp: Callable[[], str] | None = None
     # Where the "new" button leads instead of the generic create page, if anywhere.
     create_url_name: str | None = None
     edit_url_name: str | None = None

@@ -5,6 +5,8 @@ right: 403), hands input to the type's form, whose save calls the type's service
 redirects; or queries and renders an explicit context.
 """
 
+import hashlib
+
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,10 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -22,7 +27,7 @@ from registry import history
 from registry.base import REGISTRY, ObjectType, get_type
 from registry.forms import add_service_errors
 from units.resources import write_table
-from units.scoping import get_scoped_or_404, has_model_permission, permits, restrict
+from units.scoping import get_scoped_or_404, has_model_permission, permits, restrict, scope_of
 
 PAGE_SIZES = (25, 50, 100)
 EXPORT_FORMATS = {
@@ -104,20 +109,62 @@ def _create_url(object_type: ObjectType, user) -> str | None:
     return _url(object_type, "create") if object_type.form is not None else None
 
 
+LIST_CACHE_SECONDS = 600
+
+
+def _list_cache_key(request, object_type: ObjectType) -> str | None:
+    """What the list's cached part depends on: the data, what the user may see (rows
+    and choices follow the scope alone), the language, the day ("in force today") and
+    the query string."""
+    if object_type.list_stamp is None:
+        return None
+    parts = (
+        object_type.key,
+        object_type.list_stamp(),
+        scope_of(request.user),
+        get_language(),
+        timezone.localdate().isoformat(),
+        sorted(request.GET.lists()),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+class _Listing:
+    """The filter and the paginated table, built on first use: a list served from the
+    cache uses neither and runs none of their queries."""
+
+    def __init__(self, request, object_type: ObjectType):
+        self.request, self.object_type = request, object_type
+
+    @cached_property
+    def filterset(self):
+        return _filtered(self.request, self.object_type)[0]
+
+    @cached_property
+    def table(self):
+        request = self.request
+        filterset = self.filterset
+        queryset = filterset.qs if filterset.is_bound else filterset.queryset
+        table = self.object_type.table(queryset, request=request)
+        # Sorting from the request; the page size only from the allowed ones, never any
+        # number a URL asks for (django-tables2 would take `per_page` as it stands).
+        RequestConfig(request, paginate=False).configure(table)
+        table.paginate(
+            paginator_class=LenientPaginator,
+            page=request.GET.get("page") or 1,
+            per_page=_per_page(request),
+        )
+        return table
+
+
 @login_required
 @require_GET
 def object_list(request, type_key: str):
     object_type = get_type(type_key)
-    filterset, queryset = _filtered(request, object_type)
-    table = object_type.table(queryset, request=request)
-    # Sorting from the request; the page size only from the allowed ones, never any
-    # number a URL asks for (django-tables2 would take `per_page` as it stands).
-    RequestConfig(request, paginate=False).configure(table)
-    table.paginate(
-        paginator_class=LenientPaginator,
-        page=request.GET.get("page") or 1,
-        per_page=_per_page(request),
-    )
+    listing = _Listing(request, object_type)
+    table = SimpleLazyObject(lambda: listing.table)
+    filterset = SimpleLazyObject(lambda: listing.filterset)
+    cache_key = _list_cache_key(request, object_type)
     context = {
         "type": object_type,
         "filter": filterset,
@@ -127,6 +174,9 @@ def object_list(request, type_key: str):
         "list_url": _url(object_type, "list"),
         "export_urls": {fmt: _url(object_type, "export", args=[fmt]) for fmt in EXPORT_FORMATS},
         "create_url": _create_url(object_type, request.user),
+        "list_cache_key": cache_key,
+        # A timeout of 0 caches nothing: types without a stamp render every time.
+        "list_cache_seconds": LIST_CACHE_SECONDS if cache_key else 0,
     }
     if object_type.list_context is not None:
         context.update(object_type.list_context(request, table, filterset))
