@@ -453,7 +453,9 @@ class AgreementBatch:
         agreement.refresh_search_text()
         parties = []
         for order, item in enumerate(data.parties, start=1):
-            party = AgreementParty(organization=item.organization, **_party_values(item, order))
+            party = AgreementParty(
+                organization_id=item.organization.pk, **_party_values(item, order)
+            )
             party.clean_fields(exclude=["agreement", "organization"])
             party._history_user = self.user
             parties.append(party)
@@ -470,18 +472,23 @@ class AgreementBatch:
         agreements = Agreement.objects.bulk_create([a for a, _data, _parties in self.pending])
         for agreement in agreements:
             self._in_force_key.setdefault(agreement.pk, agreement.parties_key)
+        # Ids, not instances, below: ten thousand rows pay for each related descriptor.
         history = {
-            record.id: record
-            for record in Agreement.history.bulk_history_create(agreements, default_user=self.user)
+            record.id: record.history_id
+            for record in Agreement.history.bulk_history_create(
+                agreements, default_user=self.user, default_change_reason=None
+            )
         }
         for name in ("focus_areas", "legal_bases"):
             field = Agreement._meta.get_field(name)
             through = field.remote_field.through
+            source = f"{field.m2m_field_name()}_id"
+            target = f"{field.m2m_reverse_field_name()}_id"
             links = through.objects.bulk_create(
                 [
-                    through(**{field.m2m_field_name(): a, field.m2m_reverse_field_name(): target})
+                    through(**{source: a.pk, target: linked.pk})
                     for a, data, _parties in self.pending
-                    for target in getattr(data, name)
+                    for linked in getattr(data, name)
                 ]
             )
             # The copies create_historical_record keeps of the links, as agreement_create.
@@ -490,7 +497,7 @@ class AgreementBatch:
             m2m_history.objects.bulk_create(
                 [
                     m2m_history(
-                        history=history[getattr(link, f"{field.m2m_field_name()}_id")],
+                        history_id=history[getattr(link, source)],
                         **{column: getattr(link, column) for column in columns},
                     )
                     for link in links
@@ -499,7 +506,7 @@ class AgreementBatch:
         parties = []
         for agreement, _data, items in self.pending:
             for party in items:
-                party.agreement = agreement
+                party.agreement_id = agreement.pk
                 parties.append(party)
         bulk_create_with_history(parties, AgreementParty, default_user=self.user)
         self.pending = []
