@@ -471,7 +471,8 @@ class AgreementBatch:
             return []
         agreements = Agreement.objects.bulk_create([a for a, _data, _parties in self.pending])
         for agreement in agreements:
-            self._in_force_key.setdefault(agreement.pk, agreement.parties_key)
+            if agreement.status == Status.IN_FORCE:
+                self._in_force_key[agreement.pk] = agreement.parties_key
         # Ids, not instances, below: ten thousand rows pay for each related descriptor.
         history = {
             record.id: record.history_id
@@ -486,9 +487,10 @@ class AgreementBatch:
             target = f"{field.m2m_reverse_field_name()}_id"
             links = through.objects.bulk_create(
                 [
-                    through(**{source: a.pk, target: linked.pk})
+                    through(**{source: a.pk, target: pk})
                     for a, data, _parties in self.pending
-                    for linked in getattr(data, name)
+                    # A code named twice is one link, as .set() makes it.
+                    for pk in dict.fromkeys(linked.pk for linked in getattr(data, name))
                 ]
             )
             # The copies create_historical_record keeps of the links, as agreement_create.

@@ -56,6 +56,16 @@ def test_an_imported_agreement_has_the_history_agreement_create_leaves(orgs, use
 
 
 @pytest.mark.django_db
+def test_a_focus_area_named_twice_is_linked_once(orgs, users):
+    row = regulation(orgs, focus="information_exchange; information_exchange")
+
+    outcome = do_import(spreadsheet([row]), users.hue_clerk)
+
+    assert outcome.ok, outcome.problems
+    assert [a.code for a in Agreement.objects.get().focus_areas.all()] == ["information_exchange"]
+
+
+@pytest.mark.django_db
 def test_a_new_row_clashing_with_an_agreement_an_earlier_row_updated_is_refused(
     orgs, users, make_agreement
 ):
