@@ -334,6 +334,7 @@ class AgreementResource(SpreadsheetResource):
         self.legal_documents = {norm_name(d.number): d for d in LegalDocument.objects.all()}
         self.agreements = AgreementLookup(self.user, with_details=True)
         self.today = timezone.localdate()
+        self.batch = services.AgreementBatch(user=self.user)
 
     # Reading a row -------------------------------------------------------------------------
 
@@ -549,6 +550,24 @@ class AgreementResource(SpreadsheetResource):
             )
 
     def write(self, agreement, parsed, is_create):
+        data = parsed.get("input")
+        target = parsed.get("status")
+        if is_create and target in (Status.DRAFT, Status.IN_FORCE):
+            # Checked now, written with the rest of the batch by after_import.
+            return self.batch.add(data=data, in_force=target == Status.IN_FORCE)
+        # The services below read the database: the rows held so far go in first.
+        self.batch.save()
+        saved = self._write_one(agreement, parsed, is_create)
+        self.batch.refresh(pks=[saved.pk, *(a.pk for a in data.supersedes)])
+        return saved
+
+    def after_import(self, dataset, result, **kwargs):
+        # A file with a bad row is rolled back whole: writing its batch would be wasted.
+        if not (result.has_errors() or result.has_validation_errors()):
+            self.batch.save()
+
+    def _write_one(self, agreement, parsed, is_create):
+        """A row the batch does not take: an update, or a new agreement already ended."""
         data = parsed.get("input")
         target = parsed.get("status")
         user = self.user

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from agreements.models import (
     AGREEMENT_HISTORY,
@@ -209,25 +210,72 @@ def _validate_dates(data: AgreementInput) -> None:
         raise ValidationError(errors)
 
 
-def _validate_no_overlap(*, parties_key: str, valid_from, valid_until, exclude: list[int]) -> None:
-    """No two agreements in force between the same parties over overlapping periods."""
-    overlapping = Agreement.objects.filter(parties_key=parties_key, status=Status.IN_FORCE).exclude(
-        pk__in=[pk for pk in exclude if pk]
-    )
-    if valid_until:
-        overlapping = overlapping.filter(valid_from__lte=valid_until)
-    overlapping = overlapping.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from))
-    clash = overlapping.first()
-    if clash:
-        raise ValidationError(
-            {
-                "parties": _(
-                    "Các bên này đã có văn bản đang hiệu lực trong thời gian trùng lặp: "
-                    "%(title)s (%(period)s). Hãy gia hạn, thay thế hoặc chấm dứt văn bản đó trước."
-                )
-                % {"title": clash.title, "period": clash.period_label}
-            }
+def _validate_no_overlap(
+    *, parties_key: str, valid_from, valid_until, exclude: list[int], in_force=None
+) -> None:
+    """No two agreements in force between the same parties over overlapping periods.
+
+    `in_force` is the agreements in force with these parties when the caller already
+    holds them (a bulk import keeps them in memory); they are read otherwise.
+    """
+    if in_force is None:
+        in_force = Agreement.objects.filter(parties_key=parties_key, status=Status.IN_FORCE).only(
+            "title", "valid_from", "valid_until"
         )
+    excluded = {pk for pk in exclude if pk}
+    for other in in_force:
+        if other.pk in excluded:
+            continue
+        if (valid_until is None or other.valid_from <= valid_until) and (
+            other.valid_until is None or other.valid_until >= valid_from
+        ):
+            raise ValidationError(
+                {
+                    "parties": _(
+                        "Các bên này đã có văn bản đang hiệu lực trong thời gian trùng lặp: "
+                        "%(title)s (%(period)s). Hãy gia hạn, thay thế hoặc chấm dứt văn bản đó "
+                        "trước."
+                    )
+                    % {"title": other.title, "period": other.period_label}
+                }
+            )
+
+
+def validate_agreement(
+    *, data: AgreementInput, in_force: bool, agreement: Agreement | None = None, in_force_with=None
+) -> str:
+    """Every rule an agreement's content must meet; returns its parties key.
+
+    The one home of these rules: agreement_create (agreement None), agreement_update
+    and the bulk import (AgreementBatch) all call it. `in_force_with` maps a parties
+    key to the agreements in force with those parties, when the caller holds them.
+    """
+    if agreement is not None:
+        _check_not_locked(agreement)
+    _validate_dates(data)
+    _validate_parties(data)
+    _validate_supersedes(data, agreement)
+    if agreement is not None:
+        _validate_links_kept(agreement, data)
+    parties_key = _parties_key(data.parties)
+    if in_force:
+        _validate_no_overlap(
+            parties_key=parties_key,
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            exclude=[agreement and agreement.pk, *(a.pk for a in data.supersedes)],
+            in_force=None if in_force_with is None else in_force_with.get(parties_key, []),
+        )
+    return parties_key
+
+
+def _party_values(item: PartyInput, order: int) -> dict:
+    return {
+        "role": item.role,
+        "signatory_name": item.signatory_name,
+        "signatory_title": item.signatory_title,
+        "order": item.order or order,
+    }
 
 
 def _save_parties(agreement: Agreement, parties: list[PartyInput], user) -> None:
@@ -241,12 +289,7 @@ def _save_parties(agreement: Agreement, parties: list[PartyInput], user) -> None
         party = existing.get(item.organization.pk) or AgreementParty(
             agreement=agreement, organization=item.organization
         )
-        values = {
-            "role": item.role,
-            "signatory_name": item.signatory_name,
-            "signatory_title": item.signatory_title,
-            "order": item.order or order,
-        }
+        values = _party_values(item, order)
         if party.pk and all(getattr(party, k) == v for k, v in values.items()):
             continue
         for key, value in values.items():
@@ -298,20 +341,8 @@ def _supersede(new: Agreement, user) -> None:
         _save_status(old, user)
 
 
-@transaction.atomic
-def agreement_create(*, user, data: AgreementInput, in_force: bool = True) -> Agreement:
-    """Record a signed agreement (in force) or a draft; validates every rule first."""
-    _validate_dates(data)
-    _validate_parties(data)
-    _validate_supersedes(data)
-    parties_key = _parties_key(data.parties)
-    if in_force:
-        _validate_no_overlap(
-            parties_key=parties_key,
-            valid_from=data.valid_from,
-            valid_until=data.valid_until,
-            exclude=[a.pk for a in data.supersedes],
-        )
+def _new_agreement(*, user, data: AgreementInput, parties_key: str, in_force: bool) -> Agreement:
+    """The unsaved agreement a create writes, with the user its history records."""
     agreement = Agreement(
         kind=data.kind,
         number=data.number,
@@ -330,6 +361,14 @@ def agreement_create(*, user, data: AgreementInput, in_force: bool = True) -> Ag
         updated_by=user,
     )
     agreement._history_user = user
+    return agreement
+
+
+@transaction.atomic
+def agreement_create(*, user, data: AgreementInput, in_force: bool = True) -> Agreement:
+    """Record a signed agreement (in force) or a draft; validates every rule first."""
+    parties_key = validate_agreement(data=data, in_force=in_force)
+    agreement = _new_agreement(user=user, data=data, parties_key=parties_key, in_force=in_force)
     _save_with_relations(agreement, data, created=True)
     _save_parties(agreement, data.parties, user)
     if data.supersedes:
@@ -360,6 +399,120 @@ def _save_with_relations(agreement: Agreement, data: AgreementInput, *, created:
     finally:
         del agreement.skip_history_when_saving
     AGREEMENT_HISTORY.create_historical_record(agreement, "+" if created else "~")
+
+
+class AgreementBatch:
+    """New agreements checked one by one and written together: a spreadsheet import.
+
+    `add` applies validate_agreement to each, against the agreements in force read
+    once and those added before it, so a clash within the file is caught as well as
+    one with the database; `save` writes the batch with a few queries per table,
+    with the same history records (and importing user) agreement_create leaves. New
+    agreements have no reviews, so the indicator totals do not move. A caller that
+    writes agreements another way in between calls `save` first and `refresh` after.
+    """
+
+    def __init__(self, *, user):
+        self.user = user
+        self.pending: list[tuple[Agreement, AgreementInput, list[AgreementParty]]] = []
+        self.in_force_with: dict[str, list[Agreement]] = {}
+        self._in_force_key: dict[int, str] = {}
+        in_force = Agreement.objects.filter(status=Status.IN_FORCE).only(
+            "parties_key", "title", "valid_from", "valid_until"
+        )
+        for agreement in in_force.order_by("-valid_from", "-id"):
+            self._hold(agreement)
+
+    def _hold(self, agreement: Agreement) -> None:
+        self.in_force_with.setdefault(agreement.parties_key, []).append(agreement)
+        if agreement.pk:
+            self._in_force_key[agreement.pk] = agreement.parties_key
+
+    def refresh(self, *, pks) -> None:
+        """Read again the agreements a write outside the batch may have changed."""
+        for pk in pks:
+            key = self._in_force_key.pop(pk, None)
+            if key is not None:
+                self.in_force_with[key] = [a for a in self.in_force_with[key] if a.pk != pk]
+        for agreement in Agreement.objects.filter(pk__in=pks, status=Status.IN_FORCE).only(
+            "parties_key", "title", "valid_from", "valid_until"
+        ):
+            self._hold(agreement)
+
+    def add(self, *, data: AgreementInput, in_force: bool = True) -> Agreement:
+        """Validate as agreement_create does and hold the agreement until `save`."""
+        if data.supersedes:
+            raise ValueError("a batch creates agreements that replace none (agreement_renew does)")
+        parties_key = validate_agreement(
+            data=data, in_force=in_force, in_force_with=self.in_force_with
+        )
+        agreement = _new_agreement(
+            user=self.user, data=data, parties_key=parties_key, in_force=in_force
+        )
+        agreement.full_clean(exclude=_TRUSTED_FIELDS, validate_constraints=False)
+        agreement.refresh_search_text()
+        parties = []
+        for order, item in enumerate(data.parties, start=1):
+            party = AgreementParty(
+                organization_id=item.organization.pk, **_party_values(item, order)
+            )
+            party.clean_fields(exclude=["agreement", "organization"])
+            party._history_user = self.user
+            parties.append(party)
+        self.pending.append((agreement, data, parties))
+        if in_force:
+            self._hold(agreement)
+        return agreement
+
+    @transaction.atomic
+    def save(self) -> list[Agreement]:
+        """Write the held agreements, their links, parties and history records."""
+        if not self.pending:
+            return []
+        agreements = Agreement.objects.bulk_create([a for a, _data, _parties in self.pending])
+        for agreement in agreements:
+            if agreement.status == Status.IN_FORCE:
+                self._in_force_key[agreement.pk] = agreement.parties_key
+        # Ids, not instances, below: ten thousand rows pay for each related descriptor.
+        history = {
+            record.id: record.history_id
+            for record in Agreement.history.bulk_history_create(
+                agreements, default_user=self.user, default_change_reason=None
+            )
+        }
+        for name in ("focus_areas", "legal_bases"):
+            field = Agreement._meta.get_field(name)
+            through = field.remote_field.through
+            source = f"{field.m2m_field_name()}_id"
+            target = f"{field.m2m_reverse_field_name()}_id"
+            links = through.objects.bulk_create(
+                [
+                    through(**{source: a.pk, target: pk})
+                    for a, data, _parties in self.pending
+                    # A code named twice is one link, as .set() makes it.
+                    for pk in dict.fromkeys(linked.pk for linked in getattr(data, name))
+                ]
+            )
+            # The copies create_historical_record keeps of the links, as agreement_create.
+            m2m_history = AGREEMENT_HISTORY.m2m_models[field]
+            columns = [f.attname for f in through._meta.fields]
+            m2m_history.objects.bulk_create(
+                [
+                    m2m_history(
+                        history_id=history[getattr(link, source)],
+                        **{column: getattr(link, column) for column in columns},
+                    )
+                    for link in links
+                ]
+            )
+        parties = []
+        for agreement, _data, items in self.pending:
+            for party in items:
+                party.agreement_id = agreement.pk
+                parties.append(party)
+        bulk_create_with_history(parties, AgreementParty, default_user=self.user)
+        self.pending = []
+        return agreements
 
 
 def _bump_version(model, obj, expected_version: int | None) -> None:
@@ -414,19 +567,9 @@ def agreement_update(
 ) -> Agreement:
     """Edit an agreement's content; refused if someone else saved since `expected_version`."""
     _require_version(expected_version)
-    _check_not_locked(agreement)
-    _validate_dates(data)
-    _validate_parties(data)
-    _validate_supersedes(data, agreement)
-    _validate_links_kept(agreement, data)
-    parties_key = _parties_key(data.parties)
-    if agreement.status == Status.IN_FORCE:
-        _validate_no_overlap(
-            parties_key=parties_key,
-            valid_from=data.valid_from,
-            valid_until=data.valid_until,
-            exclude=[agreement.pk, *(a.pk for a in data.supersedes)],
-        )
+    parties_key = validate_agreement(
+        data=data, in_force=agreement.status == Status.IN_FORCE, agreement=agreement
+    )
     _bump_version(Agreement, agreement, expected_version)
     reviews = list(agreement.reviews.values_list("pk", flat=True))
     before = indicator_contributions(review_ids=reviews)

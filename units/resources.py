@@ -18,6 +18,7 @@ and the command-line benchmark all rely on:
 
 import csv
 import datetime
+import functools
 import io
 import logging
 import re
@@ -152,15 +153,25 @@ def parse_choice(value: Any, choices) -> str | None:
     text = cell_text(value)
     if not text:
         return None
-    wanted = norm_header(text)
-    for code, label in choices.choices:
-        if wanted in (norm_header(code), norm_header(label), norm_header(_vi(label))):
-            return code
+    code = _choice_names(choices, translation.get_language()).get(norm_header(text))
+    if code is not None:
+        return code
     allowed = "; ".join(str(label) for _code, label in choices.choices)
     raise ValidationError(
         _("“%(value)s” không hợp lệ; chọn một trong: %(allowed)s.")
         % {"value": text, "allowed": allowed}
     )
+
+
+@functools.cache
+def _choice_names(choices, language) -> dict[str, str]:
+    """Each choice's code by its code and labels (the language's and Vietnamese), compared
+    as headers are; kept per language, as a file of ten thousand rows asks for every row."""
+    names = {}
+    for code, label in reversed(choices.choices):
+        for name in (norm_header(code), norm_header(label), norm_header(_vi(label))):
+            names[name] = code
+    return names
 
 
 def parse_version(value: Any) -> int | None:
