@@ -214,3 +214,16 @@ def test_the_combobox_is_usable_by_keyboard_alone(page, world):
     field.press("Enter")
     chosen = page.locator("#id_parties-0-organization-select").input_value()
     assert chosen in {str(world.hue_post.pk), str(world.hue_commune_party.pk)}
+
+
+def test_the_coverage_page_and_its_map_are_accessible(page, world):
+    log_in(page, "canbo.hue")
+    page.goto("/coverage/")
+    assert page.get_by_role("heading", name="Độ bao phủ khu vực biên giới").is_visible()
+    page.get_by_label("Ngày", exact=True).fill("2025-12-31")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xem").click()
+    assert "on=2025-12-31" in page.url
+    assert not page.get_by_role("alert").count()
+    screenshot(page, "coverage")
+    assert_accessible(page, "coverage page")
