@@ -382,3 +382,16 @@ def test_staff_record_a_partner_then_an_agreement_with_its_scan(page, world):
     assert [a.original_name for a in agreement.attachments.all()] == ["ban-ky.pdf"]
     assert page.get_by_text("ban-ky.pdf").first.is_visible()
     screenshot(page, "agreement-with-scan")
+
+
+def test_the_coverage_page_and_its_map_are_accessible(page, world):
+    log_in(page, "canbo.hue")
+    page.goto("/coverage/")
+    assert page.get_by_role("heading", name="Độ bao phủ khu vực biên giới").is_visible()
+    page.get_by_label("Ngày", exact=True).fill("2025-12-31")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xem").click()
+    assert "on=2025-12-31" in page.url
+    assert not page.get_by_role("alert").count()
+    screenshot(page, "coverage")
+    assert_accessible(page, "coverage page")
