@@ -127,7 +127,7 @@ AGREEMENT_HISTORY = HistoricalRecords(m2m_fields=["focus_areas", "legal_bases", 
 
 class EditRecord(models.Model):
     """Who created and last changed a record, when, and its version for optimistic locking
-    (agreements.services._bump_version)."""
+    (units.versioning.bump_version, through agreements.services._bump_version)."""
 
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = models.ForeignKey(

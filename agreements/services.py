@@ -35,6 +35,7 @@ from agreements.selectors import Contributions, TotalKey, figure_contributions
 from units import organization_services
 from units.models import AdministrativeUnit, Organization
 from units.scoping import restrict
+from units.versioning import ConcurrentEditError, bump_version
 
 Status = Agreement.Status
 
@@ -87,19 +88,6 @@ REVIEW_EDITABLE_FIELDS = (
     "signer_on_behalf",
     "recipients",
 )
-
-
-class ConcurrentEditError(ValidationError):
-    """Someone else saved the record since this user opened it."""
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "Bản ghi đã được người khác sửa sau khi bạn mở nó. Hãy tải lại trang để "
-                "xem bản mới nhất rồi nhập lại thay đổi của bạn."
-            ),
-            code="concurrent_edit",
-        )
 
 
 @dataclass
@@ -519,15 +507,16 @@ def _bump_version(model, obj, expected_version: int | None) -> None:
     """Optimistic lock: claim the next version or fail if someone saved in between.
 
     Edits of content always name the version they started from (agreement_update,
-    review_update); status moves pass None, as they judge the row as it is now.
+    review_update) and go through units.versioning.bump_version, the one check every
+    service shares; status moves pass None, as they judge the row as it is now.
     """
-    query = model.objects.filter(pk=obj.pk)
     if expected_version is not None:
-        query = query.filter(version=expected_version)
-    if query.update(version=F("version") + 1) != 1:
+        bump_version(obj, expected_version)
+        return
+    if model.objects.filter(pk=obj.pk).update(version=F("version") + 1) != 1:
         raise ConcurrentEditError()
-    # Without an expected version the copy in hand may be stale; saving its number
-    # would move the version backwards and hide the next concurrent edit.
+    # The copy in hand may be stale; saving its number would move the version
+    # backwards and hide the next concurrent edit.
     obj.version = model.objects.values_list("version", flat=True).get(pk=obj.pk)
 
 
