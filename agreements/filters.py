@@ -15,20 +15,9 @@ from agreements.models import Agreement, FocusArea
 from deadlines import selectors as deadlines_selectors
 from units.filters import YEAR_BOUNDS, FilterSet
 from units.forms import OrganizationAutocomplete
-from units.models import AdministrativeUnit, Organization
-from units.scoping import scope_of
+from units.models import Organization
+from units.objects import current_provinces
 from units.text import search
-
-
-def province_choices(request):
-    """Provinces the user may filter by: their own, or every current province."""
-    provinces = AdministrativeUnit.objects.current().provinces().order_by("name")
-    if request is None:
-        return provinces.none()
-    scope = scope_of(request.user)
-    if scope.everything:
-        return provinces
-    return provinces.filter(pk=scope.province_id)
 
 
 def party_choices(request):
@@ -115,7 +104,7 @@ class AgreementFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_q")
     province = django_filters.ModelChoiceFilter(
         label=_("Tỉnh, thành phố"),
-        queryset=province_choices,
+        queryset=current_provinces,
         empty_label=_("Tất cả"),
         widget=OptionListSelect,
     )

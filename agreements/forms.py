@@ -21,7 +21,7 @@ from agreements.models import (
 from agreements.services import REVIEW_EDITABLE_FIELDS, TERM_YEARS, AgreementInput, PartyInput
 from units.forms import DateInput, ModelForm, OrganizationAutocomplete
 from units.models import AdministrativeUnit, Organization
-from units.scoping import scope_of
+from units.scoping import provinces_of, scope_of
 
 
 def apply_service_errors(
@@ -112,14 +112,6 @@ class AgreementsAutocomplete(forms.SelectMultiple):
         return format_html('<div class="autocomplete-many">{}</div>', mark_safe("".join(boxes)))
 
 
-def province_queryset(user):
-    provinces = AdministrativeUnit.objects.current().provinces().order_by("name")
-    scope = scope_of(user)
-    if scope.everything:
-        return provinces
-    return provinces.filter(pk=scope.province_id)
-
-
 class AgreementForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại văn bản"), choices=Agreement.Kind.choices)
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=60, required=False)
@@ -179,7 +171,7 @@ class AgreementForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = province_queryset(user)
+        self.fields["province"].queryset = provinces_of(user)
         self.fields["supersedes"].queryset = (
             Agreement.objects.restrict(user)
             .exclude(status=Agreement.Status.DRAFT)

@@ -21,18 +21,16 @@ from units.forms import (
     UnitMultiAutocomplete,
 )
 from units.models import AdministrativeUnit, Level, Organization
-from units.scoping import restrict, scope_of
+from units.scoping import provinces_of, restrict, scope_of
 from units.selectors import units_source
 from units.text import search
 
 
 def current_provinces(request):
-    """The provinces a user may choose: their own, or every current one."""
-    provinces = AdministrativeUnit.objects.current().provinces().order_by("name")
+    """The provinces a filter offers: units.scoping.provinces_of the request's user."""
     if request is None:
-        return provinces.none()
-    scope = scope_of(request.user)
-    return provinces if scope.everything else provinces.filter(pk=scope.province_id)
+        return AdministrativeUnit.objects.none()
+    return provinces_of(request.user)
 
 
 class SearchFilterSet(FilterSet):

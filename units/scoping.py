@@ -127,3 +127,16 @@ def get_scoped_or_404(queryset_or_model, user, action: str = VIEW, **lookup) -> 
     if action != VIEW and not permits(user, action, obj):
         raise PermissionDenied
     return obj
+
+
+def provinces_of(user) -> QuerySet:
+    """The current provinces a user may choose (filters, forms): their own, or every one."""
+    from units.models import AdministrativeUnit
+
+    provinces = AdministrativeUnit.objects.current().provinces().order_by("name")
+    scope = scope_of(user)
+    if scope.everything:
+        return provinces
+    if scope.province_id is None:
+        return provinces.none()
+    return provinces.filter(pk=scope.province_id)
