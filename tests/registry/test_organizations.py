@@ -150,3 +150,39 @@ def test_the_export_follows_the_order_shown_and_carries_names_and_versions(clien
     assert names == sorted(names, reverse=True)
     assert "Phiên bản" in lines[0]
     assert response["Content-Disposition"] == 'attachment; filename="to-chuc.csv"'
+
+
+def _recover(post, communes, user):
+    data = organization_services.organization_input_from(post)
+    organization_services.organization_update(
+        organization=post,
+        user=user,
+        data=organization_services.OrganizationInput(
+            **{**data.__dict__, "covered_communes": communes}
+        ),
+        expected_version=post.version,
+    )
+    post.refresh_from_db()
+
+
+def test_covered_commune_changes_show_names_read_once_per_page(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post = world.hue_post
+    communes = list(AdministrativeUnit.objects.current().communes().filter(parent=world.hue)[:6])
+    url = reverse("registry:organizations_history", args=[post.pk])
+    client.force_login(world.official)
+
+    def unit_name_queries(changes: int) -> int:
+        for index in range(changes):
+            _recover(post, communes[index % 3 : index % 3 + 2], world.staff)
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url).content.decode()
+        assert communes[0].name in body and communes[1].name in body
+        table = AdministrativeUnit._meta.db_table
+        return sum(1 for q in queries.captured_queries if f'FROM "{table}"' in q["sql"])
+
+    few = unit_name_queries(2)
+    many = unit_name_queries(4)
+    assert few == many
