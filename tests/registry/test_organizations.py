@@ -186,3 +186,26 @@ def test_covered_commune_changes_show_names_read_once_per_page(client, world):
     few = unit_name_queries(2)
     many = unit_name_queries(4)
     assert few == many
+
+
+def test_related_organizations_out_of_scope_are_named_but_not_linked(client, world):
+    org = world.hue_commune_party
+    organization_services.organization_dissolve(
+        organization=org,
+        user=world.national_official,
+        on=datetime.date(2026, 1, 1),
+        successors=[world.hue_commune_party_2, world.ls_commune_party],
+        expected_version=org.version,
+    )
+    client.force_login(world.official)
+    body = client.get(reverse("registry:organizations_detail", args=[org.pk])).content.decode()
+    hue_link = reverse("registry:organizations_detail", args=[world.hue_commune_party_2.pk])
+    ls_link = reverse("registry:organizations_detail", args=[world.ls_commune_party.pk])
+    assert f'href="{hue_link}"' in body, body[body.find("info-heading") :][:3000]
+    assert world.ls_commune_party.name in body
+    assert f'href="{ls_link}"' not in body
+    assert client.get(ls_link).status_code == 404
+
+    client.force_login(world.national_official)
+    body = client.get(reverse("registry:organizations_detail", args=[org.pk])).content.decode()
+    assert f'href="{ls_link}"' in body
