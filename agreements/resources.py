@@ -562,8 +562,9 @@ class AgreementResource(SpreadsheetResource):
         return saved
 
     def after_import(self, dataset, result, **kwargs):
-        # A file with a bad row is rolled back whole: writing its batch would be wasted.
-        if not (result.has_errors() or result.has_validation_errors()):
+        # A file with a bad row is rolled back whole, and a preview always is: writing
+        # the batch would be wasted, as every row of it was checked by batch.add.
+        if not (kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors()):
             self.batch.save()
 
     def _write_one(self, agreement, parsed, is_create):
