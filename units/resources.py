@@ -287,7 +287,7 @@ NOT_XLSX = _("Không đọc được tệp: đây không phải bảng tính Exc
 
 
 def _check_xlsx_package(data: bytes) -> None:
-    """Refuse zip bombs and XML with a DTD before openpyxl unpacks anything.
+    """Refuse zip bombs and XML with a DTD before the workbook is unpacked and read.
 
     A spreadsheet never needs a DTD; one in any part is an entity attack (billion
     laughs, external entities), refused whatever it declares. The sizes checked are
@@ -329,75 +329,56 @@ def _check_xlsx_package(data: bytes) -> None:
         raise ImportFileError(NOT_XLSX) from exc
 
 
-_ROW_TAGS = (b"<row ", b"<row>")
+# A row element, with or without a namespace prefix; text cannot hold "<", so no
+# cell's content matches.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 
 def _count_rows(part) -> int:
     """Row elements of a sheet, counted in its raw bytes: a fraction of parsing's cost.
 
-    openpyxl's read-only mode trusts the sheet's declared dimension (and scans the
-    whole sheet when there is none), so the count comes from the bytes themselves.
-    Rows written with a namespace prefix are not counted here; read_table still
-    counts every row it streams.
+    The sheet is then parsed whole, so this count (not its declared dimension, which
+    may lie) is what keeps an oversized sheet from being parsed at all.
     """
     count, tail = 0, b""
     while chunk := part.read(1 << 20):
         window = tail + chunk
-        count += sum(window.count(tag) for tag in _ROW_TAGS)
-        # Shorter than a tag, so a tag cut by the chunk boundary is counted once, next time.
-        tail = window[-4:]
-    return count
+        # A tag cut by the chunk's end is counted with the next chunk: a tag holds no
+        # "<", so every tag before the last "<" is whole.
+        cut = window.rfind(b"<")
+        if cut == -1 or len(window) - cut > 256:
+            cut = len(window)
+        count += len(_ROW_TAG.findall(window, 0, cut))
+        tail = window[cut:]
+    return count + len(_ROW_TAG.findall(tail))
 
 
 def _xlsx_rows(data: bytes):
-    import openpyxl
-    from defusedxml import DefusedXmlException
+    """The first worksheet's rows from A1, read by calamine (Rust) in one pass.
+
+    Ten times faster than openpyxl on the rows of an import, and its XML reader expands
+    no entity; _check_xlsx_package has refused DTDs, zip bombs and excess rows before.
+    Cells come back as values (cached results for formulas), "" for an empty cell.
+    """
+    import python_calamine
 
     _check_xlsx_package(data)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        # Read-only mode would pad rows up to the declared size, or cut rows beyond a
-        # wrong one; rows were counted from the bytes instead.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-    except ImportFileError:
-        raise
-    except (
-        zipfile.BadZipFile,
-        DefusedXmlException,
-        # ElementTree's ParseError and lxml's XMLSyntaxError (openpyxl uses lxml when
-        # it is installed) are both SyntaxErrors.
-        SyntaxError,
-        KeyError,
-        OSError,
-        ValueError,
-        TypeError,
-        IndexError,
-    ) as exc:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        index = next(
+            (
+                i
+                for i, sheet in enumerate(book.sheets_metadata)
+                if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+            ),
+            0,
+        )
+        # Not skipping leading blank rows and columns: the header is row 1, as in Excel.
+        rows = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+    except (python_calamine.CalamineError, ValueError, OSError, IndexError) as exc:
         logger.info("unreadable xlsx upload: %s", exc)
         raise ImportFileError(NOT_XLSX) from exc
-    return _guarded(rows)
-
-
-def _guarded(rows):
-    """Sheet rows are parsed lazily: a broken part may show only while streaming."""
-    from defusedxml import DefusedXmlException
-
-    try:
-        yield from rows
-    except (
-        zipfile.BadZipFile,
-        DefusedXmlException,
-        # ElementTree's ParseError and lxml's XMLSyntaxError (openpyxl uses lxml when
-        # it is installed) are both SyntaxErrors.
-        SyntaxError,
-        KeyError,
-        OSError,
-        ValueError,
-    ) as exc:
-        logger.info("unreadable xlsx upload: %s", exc)
-        raise ImportFileError(NOT_XLSX) from exc
+    return iter(rows)
 
 
 def _csv_rows(data: bytes):
