@@ -21,7 +21,6 @@ _PREPARED_TYPES = {
     "TimeField",
     "DecimalField",
     "DurationField",
-    "JSONField",
     "UUIDField",
 }
 
@@ -35,17 +34,25 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
     connection = connections[alias]
     quote = connection.ops.quote_name
     columns = [model._meta.get_field(name) for name in fields]
+    if any(field.get_internal_type() == "JSONField" for field in columns):
+        raise ValueError("insert_rows adapts hashable values only; write JSON another way")
     prepare = [
         (index, field)
         for index, field in enumerate(columns)
         if field.get_internal_type() in _PREPARED_TYPES
     ]
     if prepare:
+        # Dates and timestamps repeat from row to row (a history batch shares one):
+        # each distinct value is adapted once.
+        known: list[dict] = [{} for _ in prepare]
         prepared = []
         for row in rows:
             row = list(row)
-            for index, field in prepare:
-                row[index] = field.get_db_prep_save(row[index], connection)
+            for (index, field), cache in zip(prepare, known, strict=True):
+                value = row[index]
+                if value not in cache:
+                    cache[value] = field.get_db_prep_save(value, connection)
+                row[index] = cache[value]
             prepared.append(row)
         rows = prepared
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
