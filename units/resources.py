@@ -8,11 +8,12 @@ and the command-line benchmark all rely on:
   header or the column's code ("Hiệu lực từ", "hieu luc tu" and "valid_from" are the
   same column). Rows whose first cell starts with "#" are comments; blank rows are
   skipped; row numbers reported are the spreadsheet's own (the header is row 1).
-- All or nothing: `import_data` always runs in one transaction and rolls everything
-  back if any row is invalid, whoever calls it.
+- All or nothing: `run_import` (the staff page, through `import_rows`) and `import_data`
+  (the admin, through django-import-export's loop) run in one transaction and roll
+  everything back if any row is invalid.
 - Related lookups are cached once per import in `before_import`; writes go through the
-  domain services (or `full_clean()` + `save()`), one row at a time, so history records
-  who changed what.
+  domain services (or `full_clean()` + `save()`), so history records who changed what;
+  new agreements are checked row by row and written together (AgreementBatch).
 - A row that changes nothing is skipped, so re-importing an export is a no-op.
 """
 
@@ -31,6 +32,7 @@ from typing import Any
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
@@ -300,6 +302,8 @@ def iter_rows(data: bytes):
     return _csv_rows(data)
 
 
+SYSTEM_ERROR = _("Không thể nhập tệp do lỗi hệ thống; hãy báo quản trị viên.")
+ROW_DATABASE_ERROR = _("Dữ liệu vi phạm ràng buộc của cơ sở dữ liệu; hãy kiểm tra lại dòng này.")
 NOT_XLSX = _("Không đọc được tệp: đây không phải bảng tính Excel (.xlsx) hợp lệ.")
 
 
@@ -681,9 +685,21 @@ class SpreadsheetResource(resources.ModelResource):
             self.progress(0, len(dataset))
 
     def after_import_row(self, row, row_result, **kwargs):
+        self._row_done()
+
+    def _row_done(self) -> None:
         self._rows_done += 1
         if self.progress is not None:
             self.progress(self._rows_done)
+
+    def after_import(self, dataset, result, **kwargs):
+        # A file with a bad row is rolled back whole, and a preview always is: what
+        # finish_import would write is wasted there.
+        if not (kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors()):
+            self.finish_import()
+
+    def finish_import(self) -> None:
+        """Hook: write what the rows held back (AgreementResource's batch), once all passed."""
 
     def load_caches(self) -> None:
         raise NotImplementedError
@@ -747,6 +763,74 @@ class SpreadsheetResource(resources.ModelResource):
 
     def write(self, instance, parsed: Parsed, is_create: bool):
         raise NotImplementedError
+
+    def write_row(self, instance, parsed: Parsed, is_create: bool):
+        """`write` in a savepoint: a row that fails halfway leaves nothing for the rows after.
+
+        A resource whose row writes nothing yet (a batched new agreement) skips it.
+        """
+        with transaction.atomic():
+            return self.write(instance, parsed, is_create)
+
+    # The staff page's loop -------------------------------------------------------------
+
+    def import_rows(self, dataset: tablib.Dataset, *, dry_run: bool) -> ImportOutcome:
+        """Check and write every row of a prepared dataset in one transaction.
+
+        The same hooks as import_data's (find_existing, parse_row, is_unchanged,
+        check_scope, write), without django-import-export's row machinery: no savepoint
+        for a row that writes nothing, no result objects or diffs. Any bad row, or a
+        preview, rolls the whole transaction back.
+        """
+        report = ImportOutcome(total=len(dataset))
+        with transaction.atomic():
+            try:
+                self.before_import(dataset)
+            except ValidationError as exc:
+                report.file_error = " ".join(self.messages_for(exc))
+            except Exception:
+                logger.exception("import failed")
+                report.file_error = str(SYSTEM_ERROR)
+            if report.file_error is None:
+                self._import_rows(dataset, report)
+            if report.ok and not dry_run:
+                try:
+                    self.finish_import()
+                except Exception:
+                    logger.exception("import failed")
+                    report.file_error = str(SYSTEM_ERROR)
+            if dry_run or not report.ok:
+                transaction.set_rollback(True)
+        report.problems.sort(key=lambda p: p.row)
+        if not report.ok:
+            report.rows = []
+        return report
+
+    def _import_rows(self, dataset: tablib.Dataset, report: ImportOutcome) -> None:
+        headers = dataset.headers
+        for index, values in enumerate(dataset):
+            row = dict(zip(headers, values, strict=True))
+            number = self.row_numbers[index] if index < len(self.row_numbers) else index + 2
+            try:
+                instance = self.find_existing(row) or self._meta.model()
+                is_create = instance.pk is None
+                parsed = self.parse_row(row, instance)
+                if parsed.errors:
+                    raise ValidationError(parsed.errors)
+                if not is_create and self.is_unchanged(instance, parsed):
+                    action, saved = "skip", instance
+                else:
+                    self.check_scope(instance, parsed)
+                    saved = self.write_row(instance, parsed, is_create)
+                    self.remember(saved, row)
+                    action = "new" if is_create else "update"
+                report.rows.append(RowDone(number, action, str(saved)))
+            except ValidationError as exc:
+                report.problems.append(RowProblem(number, self.messages_for(exc)))
+            except Exception:
+                logger.exception("import row %s failed", number)
+                report.problems.append(RowProblem(number, [str(ROW_DATABASE_ERROR)]))
+            self._row_done()
 
     # Export ------------------------------------------------------------------------------
 
@@ -824,9 +908,7 @@ class SpreadsheetResource(resources.ModelResource):
                 report.file_error = " ".join(self.messages_for(error.error))
             else:
                 logger.error("import failed", exc_info=error.error)
-                report.file_error = str(
-                    _("Không thể nhập tệp do lỗi hệ thống; hãy báo quản trị viên.")
-                )
+                report.file_error = str(SYSTEM_ERROR)
         for invalid in result.invalid_rows:
             report.problems.append(
                 RowProblem(file_row(invalid.number), self.messages_for(invalid.error))
@@ -834,18 +916,7 @@ class SpreadsheetResource(resources.ModelResource):
         for number, errors in result.row_errors():
             for error in errors:
                 logger.error("import row %s failed", number, exc_info=error.error)
-            report.problems.append(
-                RowProblem(
-                    file_row(number),
-                    [
-                        str(
-                            _(
-                                "Dữ liệu vi phạm ràng buộc của cơ sở dữ liệu; hãy kiểm tra lại dòng này."
-                            )
-                        )
-                    ],
-                )
-            )
+            report.problems.append(RowProblem(file_row(number), [str(ROW_DATABASE_ERROR)]))
         report.problems.sort(key=lambda p: p.row)
         if report.ok:
             for index, row_result in enumerate(result.rows, start=1):
@@ -875,8 +946,7 @@ def run_import(
         return ImportOutcome(file_error=" ".join(exc.messages))
     if not len(dataset):
         return ImportOutcome(file_error=str(_("Tệp không có dòng dữ liệu nào để nhập.")))
-    result = resource.import_data(dataset, dry_run=dry_run, user=user)
-    return resource.outcome(result)
+    return resource.import_rows(dataset, dry_run=dry_run)
 
 
 class _HeaderRead(Exception):
