@@ -549,22 +549,30 @@ class AgreementResource(SpreadsheetResource):
                 {"province": _("Bạn chỉ có thể nhập văn bản thuộc tỉnh, thành phố của mình.")}
             )
 
+    @staticmethod
+    def _batched(parsed, is_create) -> bool:
+        return is_create and parsed.get("status") in (Status.DRAFT, Status.IN_FORCE)
+
     def write(self, agreement, parsed, is_create):
         data = parsed.get("input")
-        target = parsed.get("status")
-        if is_create and target in (Status.DRAFT, Status.IN_FORCE):
-            # Checked now, written with the rest of the batch by after_import.
-            return self.batch.add(data=data, in_force=target == Status.IN_FORCE)
+        if self._batched(parsed, is_create):
+            # Checked now, written with the rest of the batch by finish_import.
+            return self.batch.add(data=data, in_force=parsed.get("status") == Status.IN_FORCE)
         # The services below read the database: the rows held so far go in first.
         self.batch.save()
         saved = self._write_one(agreement, parsed, is_create)
         self.batch.refresh(pks=[saved.pk, *(a.pk for a in data.supersedes)])
         return saved
 
-    def after_import(self, dataset, result, **kwargs):
-        # A file with a bad row is rolled back whole: writing its batch would be wasted.
-        if not (result.has_errors() or result.has_validation_errors()):
-            self.batch.save()
+    def write_row(self, agreement, parsed, is_create):
+        if self._batched(parsed, is_create):
+            return self.write(agreement, parsed, is_create)  # nothing written yet
+        # Outside the row's savepoint: a row that fails keeps the rows before it.
+        self.batch.save()
+        return super().write_row(agreement, parsed, is_create)
+
+    def finish_import(self):
+        self.batch.save()
 
     def _write_one(self, agreement, parsed, is_create):
         """A row the batch does not take: an update, or a new agreement already ended."""

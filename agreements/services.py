@@ -16,7 +16,6 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from agreements.models import (
     AGREEMENT_HISTORY,
@@ -33,6 +32,7 @@ from agreements.models import (
 )
 from agreements.selectors import Contributions, TotalKey, figure_contributions
 from units import organization_services
+from units.bulk import insert_rows
 from units.models import AdministrativeUnit, Organization
 from units.scoping import restrict
 from units.versioning import ConcurrentEditError, bump_version
@@ -445,7 +445,6 @@ class AgreementBatch:
                 organization_id=item.organization.pk, **_party_values(item, order)
             )
             party.clean_fields(exclude=["agreement", "organization"])
-            party._history_user = self.user
             parties.append(party)
         self.pending.append((agreement, data, parties))
         if in_force:
@@ -454,53 +453,87 @@ class AgreementBatch:
 
     @transaction.atomic
     def save(self) -> list[Agreement]:
-        """Write the held agreements, their links, parties and history records."""
+        """Write the held agreements, their links, parties and history records.
+
+        The agreements go through bulk_create, which returns their ids; the rest (links,
+        parties and the history copy of each, some fifteen rows per agreement) go in as
+        plain rows by units.bulk.insert_rows, each history row a copy of what was just
+        stored, read back by id, under one timestamp and the importing user.
+        """
         if not self.pending:
             return []
         agreements = Agreement.objects.bulk_create([a for a, _data, _parties in self.pending])
         for agreement in agreements:
             if agreement.status == Status.IN_FORCE:
                 self._in_force_key[agreement.pk] = agreement.parties_key
-        # Ids, not instances, below: ten thousand rows pay for each related descriptor.
-        history = {
-            record.id: record.history_id
-            for record in Agreement.history.bulk_history_create(
-                agreements, default_user=self.user, default_change_reason=None
-            )
-        }
+        ids = {agreement.pk for agreement in agreements}
+        stamp = (timezone.now(), None, "+", self.user.pk)
+        history = self._copy_to_history(Agreement, "id", ids, stamp)
         for name in ("focus_areas", "legal_bases"):
             field = Agreement._meta.get_field(name)
             through = field.remote_field.through
             source = f"{field.m2m_field_name()}_id"
             target = f"{field.m2m_reverse_field_name()}_id"
-            links = through.objects.bulk_create(
-                [
-                    through(**{source: a.pk, target: pk})
+            insert_rows(
+                through,
+                [source, target],
+                (
+                    (a.pk, pk)
                     for a, data, _parties in self.pending
                     # A code named twice is one link, as .set() makes it.
                     for pk in dict.fromkeys(linked.pk for linked in getattr(data, name))
-                ]
+                ),
             )
             # The copies create_historical_record keeps of the links, as agreement_create.
             m2m_history = AGREEMENT_HISTORY.m2m_models[field]
-            columns = [f.attname for f in through._meta.fields]
-            m2m_history.objects.bulk_create(
-                [
-                    m2m_history(
-                        history_id=history[getattr(link, source)],
-                        **{column: getattr(link, column) for column in columns},
-                    )
-                    for link in links
-                ]
+            columns = ["id", source, target]
+            insert_rows(
+                m2m_history,
+                [*columns, "history_id"],
+                ((*link, history[link[1]]) for link in _rows_of(through, columns, source, ids)),
             )
-        parties = []
-        for agreement, _data, items in self.pending:
-            for party in items:
-                party.agreement_id = agreement.pk
-                parties.append(party)
-        bulk_create_with_history(parties, AgreementParty, default_user=self.user)
+        insert_rows(
+            AgreementParty,
+            ["agreement_id", "organization_id", *_PARTY_COLUMNS],
+            (
+                (agreement.pk, party.organization_id, *(getattr(party, c) for c in _PARTY_COLUMNS))
+                for agreement, _data, items in self.pending
+                for party in items
+            ),
+        )
+        self._copy_to_history(AgreementParty, "agreement_id", ids, stamp)
         self.pending = []
         return agreements
+
+    @staticmethod
+    def _copy_to_history(model, key: str, ids: set[int], stamp: tuple) -> dict[int, int]:
+        """History rows ("+", by the importing user) of `model`'s rows whose `key` is in
+        `ids`, copied from the database; returns each record's history_id by its id."""
+        history = model.history.model
+        tracked = [f.attname for f in history.tracked_fields]
+        rows = _rows_of(model, tracked, key, ids)
+        insert_rows(
+            history,
+            [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"],
+            ((*row, *stamp) for row in rows),
+        )
+        if model is not Agreement:
+            return {}
+        return dict(_rows_of(history, ["id", "history_id"], "id", ids, history_type="+"))
+
+
+# The party values AgreementBatch writes besides its agreement and organization.
+_PARTY_COLUMNS = ("role", "signatory_name", "signatory_title", "order")
+
+
+def _rows_of(model, columns, key: str, ids: set[int], **filters) -> list[tuple]:
+    """`columns` (among them `key`) of the rows whose `key` is one of `ids`, the new ids
+    of one batch: read by their range, one condition whatever their number, keeping only
+    those of the batch, as another transaction may have taken ids in between."""
+    position = columns.index(key)
+    bounds = {f"{key}__gte": min(ids), f"{key}__lte": max(ids)}
+    query = model._base_manager.filter(**bounds, **filters)
+    return [row for row in query.values_list(*columns).order_by("pk") if row[position] in ids]
 
 
 def _bump_version(model, obj, expected_version: int | None) -> None:

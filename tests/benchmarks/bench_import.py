@@ -8,7 +8,7 @@ Run with the TEST_ENV variables of the Makefile:
 It builds its own SQLite database under var/, loads the real administrative units,
 creates 100 border posts and 100 commune party committees of Huế (10,000 distinct
 pairs, so no two rows clash), writes the file, then times the preview (a dry run that
-validates and writes every row, then rolls back) and the real import, printing rows
+checks every row as the import does but writes none) and the real import, printing rows
 per second. Every row is checked by agreements.services' rules and recorded with
 history, as the staff page does (new agreements written together by AgreementBatch).
 Each step also prints its CPU time: on the shared machine the wall clock mostly
