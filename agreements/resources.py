@@ -328,7 +328,7 @@ class AgreementResource(SpreadsheetResource):
         return restrict(Agreement.objects.all(), self.user)
 
     def load_caches(self):
-        self.units = UnitLookup()
+        self.units = UnitLookup(provinces_only=True)
         self.organizations = OrganizationLookup(self.user)
         self.focus_areas = {a.code.casefold(): a for a in FocusArea.objects.all()}
         self.legal_documents = {norm_name(d.number): d for d in LegalDocument.objects.all()}
