@@ -27,6 +27,7 @@ from agreements.models import (
     Review,
     ReviewFocusResult,
 )
+from deadlines.models import ReviewDueOverride
 from units.models import AdministrativeUnit, Organization
 
 __all__ = ["Coverage", "coverage", "coverage_table"]
@@ -125,6 +126,8 @@ STAMPED_MODELS = (
     IndicatorValue,
     Organization,
     AdministrativeUnit,
+    # An agreement's own due day: it moves reviews between on time and late.
+    ReviewDueOverride,
 )
 # Small catalogues without history: their whole content goes into the stamp.
 STAMPED_CATALOGUES = (FocusArea, Indicator, LegalDocument)
@@ -138,7 +141,7 @@ def data_stamp(province_id: int | None = None) -> str:
     province it covers all the data (what national figures show); with one, only what
     that province's figures can show, so an edit in Lạng Sơn leaves Huế's caches valid:
     the agreements that ever belonged to it (so one moved away still counts), their
-    parties, reviews and figures, the organizations of the province, its parties' and
+    parties, reviews, figures and own due days, the organizations of the province, its parties' and
     national ones, and its stored totals. Units and catalogues change rarely; they
     count everywhere.
     """
@@ -169,6 +172,7 @@ def data_stamp(province_id: int | None = None) -> str:
             _last(_history(Review).filter(id__in=reviews)),
             _last(_history(ReviewFocusResult).filter(review_id__in=reviews)),
             _last(_history(IndicatorValue).filter(review_id__in=reviews)),
+            _last(_history(ReviewDueOverride).filter(agreement_id__in=ever_here)),
             _last(_history(Organization).filter(id__in=organizations)),
             _last(_history(AdministrativeUnit).all()),
             IndicatorTotal.objects.filter(province_id=province_id).aggregate(last=Max("pk"))[

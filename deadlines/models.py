@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, Review
 from units.models import AdministrativeUnit, Organization, ScopedQuerySet
@@ -33,6 +34,9 @@ class ReviewDueOverride(models.Model):
     month = models.PositiveSmallIntegerField(_("tháng"), choices=MONTHS)
     day = models.PositiveSmallIntegerField(_("ngày"))
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    # The due day decides on-time figures, so its changes are recorded like the
+    # agreement's own, and move the data stamp that cached figures are keyed by.
+    history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
     SCOPE_FIELD = "agreement__province"

@@ -290,6 +290,20 @@ NATIONAL_ROW = "Văn bản cấp toàn quốc"
 # What a table cell with no data shows; a real zero is "0".
 NO_DATA = "–"
 
+# The columns of the national summary's reviews per province (deadlines.selectors
+# .Completeness), and the row that totals them.
+ANNUAL_REVIEW_COLUMNS = {
+    "in_force": "Đang có hiệu lực",
+    "expected": "Phải sơ kết",
+    "held": "Đã sơ kết",
+    "on_time": "Đúng hạn",
+    "late": "Trễ hạn",
+    "missing": "Chưa sơ kết",
+    "held_rate": "Tỷ lệ đã sơ kết (%)",
+    "on_time_rate": "Tỷ lệ đúng hạn (%)",
+}
+TOTAL_ROW = "Tổng cộng"
+
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 # Section headings of a review summary, in the order official reports use.

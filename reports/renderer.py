@@ -154,6 +154,8 @@ def render_html(template_name: str, data, *, preview: bool = False, extra=None) 
         "draft_mark": profiles.DRAFT_MARK,
         "recipients_heading": profiles.RECIPIENTS_HEADING,
         "sections": profiles.ANNUAL_SECTIONS,
+        "review_columns": profiles.ANNUAL_REVIEW_COLUMNS,
+        "total_row": profiles.TOTAL_ROW,
         **(extra or {}),
     }
     return unicodedata.normalize("NFC", render_to_string(template_name, context))

@@ -10,10 +10,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     Min,
     OuterRef,
@@ -39,9 +37,8 @@ from agreements.models import (
     in_force_q,
 )
 from agreements.selectors import coverage_table, data_stamp
-from deadlines.rules import REVIEWED_KINDS
 from deadlines.rules import obligation_day as annual_review_due_on
-from deadlines.selectors import Completeness, completeness
+from deadlines.selectors import Completeness, completeness, reviews_missing
 from documents.models import OrganizationHeader
 from reports import profiles
 from reports.charts import BarChart, bar_chart
@@ -147,8 +144,8 @@ class ProvinceRow:
     code: str
     name: str
     in_force: int
-    reviews_due: int
-    reviews_held: int
+    # The year's annual reviews, as the completeness page counts them.
+    reviews: Completeness
     border_communes: int = 0
     covered_communes: int = 0
     border_posts: int = 0
@@ -189,8 +186,10 @@ class AnnualSummary:
     scope_phrase: str
     as_of: datetime.date
     agreement_counts: list[CountRow]
-    reviews_due: int
-    reviews_held: int
+    # In force on as_of: the total of the provinces' column.
+    in_force: int
+    # Expected, held, on time, late and missing, as the completeness page counts them.
+    reviews: Completeness
     missing_reviews: list[AgreementRow]
     indicators: list[IndicatorRow]
     coverage: Coverage
@@ -198,8 +197,6 @@ class AnnualSummary:
     chart: BarChart | None
     proposals: list[Proposal]
     appendix: list[AgreementRow]
-    # Reviews held on time and late, as the completeness page counts them (provinces).
-    rates: Completeness | None = None
 
     @property
     def indicators_compare(self) -> bool:
@@ -852,17 +849,12 @@ def _counts_by_province(
     """
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     status = Agreement.Status
-    in_force = in_force_q(as_of)
-    reviewed = Exists(
-        Review.objects.filter(agreement=OuterRef("pk"), year=year, kind=Review.Kind.ANNUAL)
-    )
     conditions = {
         "during": in_force_during_q(start, end),
-        "in_force": in_force,
+        "in_force": in_force_q(as_of),
         "signed": Q(signed_on__year=year),
         "expired": Q(valid_until__year=year, valid_until__lt=as_of),
         "ended": Q(ended_on__year=year),
-        "held": in_force & reviewed,
     }
     groups = (
         scoped.order_by()
@@ -871,9 +863,7 @@ def _counts_by_province(
     )
     counts: dict[int | None, dict[str, int]] = {}
     for group in groups:
-        row = counts.setdefault(
-            group["province_id"], dict.fromkeys([*COUNT_LABELS, "due", "held"], 0)
-        )
+        row = counts.setdefault(group["province_id"], dict.fromkeys(COUNT_LABELS, 0))
         if group["status"] == status.DRAFT:
             continue
         for key in ("during", "in_force", "signed"):
@@ -884,11 +874,6 @@ def _counts_by_province(
             row["terminated"] += group["ended"]
         elif group["status"] == status.SUPERSEDED:
             row["superseded"] += group["ended"]
-        # Due and held as agreements.selectors.review_due_status counts them, on the
-        # same day: as_of is annual_review_due_on(year, today).
-        if group["kind"] in REVIEWED_KINDS:
-            row["due"] += group["in_force"]
-            row["held"] += group["held"]
     return counts
 
 
@@ -960,9 +945,10 @@ def annual_summary_data(
         scoped = scoped.filter(province=province)
 
     by_province = _counts_by_province(scoped, year, as_of)
-    totals_of = {
-        key: sum(row[key] for row in by_province.values()) for key in (*COUNT_LABELS, "due", "held")
-    }
+    totals_of = {key: sum(row[key] for row in by_province.values()) for key in COUNT_LABELS}
+    # Reviews owed, held, on time: the deadlines rule, as the dashboard and the
+    # completeness page count them (three queries, one grouped by province).
+    reviews, reviews_by_province = completeness(scoped, year=year, today=today)
     counts = [
         CountRow(label.format(as_of=as_of), totals_of[key]) for key, label in COUNT_LABELS.items()
     ]
@@ -983,16 +969,18 @@ def annual_summary_data(
             reviewed=Exists(
                 Review.objects.filter(agreement=OuterRef("pk"), year=year, kind=Review.Kind.ANNUAL)
             ),
-            owes_review=ExpressionWrapper(
-                in_force_q(as_of) & Q(kind__in=REVIEWED_KINDS), output_field=BooleanField()
-            ),
         )
         .order_by("province__code", "kind", "valid_from", "id")
     )
     rows = [_agreement_row(a, a.reviewed, as_of) for a in agreements]
-    missing = [
-        row for a, row in zip(agreements, rows, strict=True) if a.owes_review and not a.reviewed
-    ]
+    # A province's summary lists its missing reviews; an agreement that owes one was in
+    # force during the year, so it is among the rows.
+    missing_ids = (
+        set(reviews_missing(scoped, year=year, today=today).values_list("pk", flat=True))
+        if province is not None
+        else set()
+    )
+    missing = [row for a, row in zip(agreements, rows, strict=True) if a.pk in missing_ids]
 
     indicators = list(Indicator.objects.all())
     totals = _indicator_totals(province, year)
@@ -1007,34 +995,39 @@ def annual_summary_data(
         if (i.pk, year) in totals or (i.pk, year - 1) in totals
     ]
 
+    # The provinces of the day, and any other whose agreements have figures (a former
+    # province's, in a year before the reform), so that the columns add up to the totals.
     provinces = (
         [province]
         if province is not None
-        else list(AdministrativeUnit.objects.provinces().current(as_of).order_by("code"))
+        else list(
+            (
+                AdministrativeUnit.objects.provinces().current(as_of)
+                | AdministrativeUnit.objects.filter(pk__in=[pk for pk in by_province if pk])
+            ).order_by("code")
+        )
     )
     coverage = _coverage(province, as_of)
     empty = dict.fromkeys(totals_of, 0)
+    no_reviews = Completeness(year=year)
     province_rows = [
         ProvinceRow(
             code=p.code,
             name=nfc(p.name),
             in_force=by_province.get(p.pk, empty)["in_force"],
-            reviews_due=by_province.get(p.pk, empty)["due"],
-            reviews_held=by_province.get(p.pk, empty)["held"],
+            reviews=reviews_by_province.get(p.pk, no_reviews),
             **coverage.by_province.get(p.pk, {}),
         )
         for p in provinces
         if p.pk in by_province or p.pk in coverage.by_province
     ]
     if province is None and None in by_province:
-        national = by_province[None]
         province_rows.append(
             ProvinceRow(
                 code="",
                 name=profiles.NATIONAL_ROW,
-                in_force=national["in_force"],
-                reviews_due=national["due"],
-                reviews_held=national["held"],
+                in_force=by_province[None]["in_force"],
+                reviews=reviews_by_province.get(None, no_reviews),
             )
         )
     return AnnualSummary(
@@ -1045,8 +1038,8 @@ def annual_summary_data(
         scope_phrase=scope_phrase(province, as_of),
         as_of=as_of,
         agreement_counts=counts,
-        reviews_due=totals_of["due"],
-        reviews_held=totals_of["held"],
+        in_force=totals_of["in_force"],
+        reviews=reviews,
         missing_reviews=missing if province is not None else [],
         indicators=indicator_rows,
         coverage=coverage,
@@ -1054,9 +1047,6 @@ def annual_summary_data(
         chart=_chart(province, province_rows, indicators, totals, year),
         proposals=_proposals(province, year),
         appendix=rows,
-        # A province's only: over the whole country it would take the national summary's
-        # gathering past its 15% budget (README, Benchmarks).
-        rates=completeness(scoped, year=year, today=today)[0] if province is not None else None,
     )
 
 

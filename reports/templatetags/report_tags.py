@@ -18,7 +18,8 @@ def vn_number(value) -> str:
     """
     if value is None or value == "":
         return NO_DATA
-    number = Decimal(value)
+    # A float by its shortest repr (66.7), not its binary expansion (66.700000000000003).
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     sign = "-" if number < 0 else ""
     number = abs(number)
     whole, _, fraction = f"{number.normalize():f}".partition(".")

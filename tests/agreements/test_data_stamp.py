@@ -68,5 +68,5 @@ def test_a_renamed_national_organization_moves_every_provinces_stamp(
 def test_a_province_stamp_costs_a_fixed_handful_of_queries(
     two_provinces, hue, django_assert_num_queries
 ):
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         data_stamp(hue.pk)

@@ -6,6 +6,7 @@ from agreements.models import Agreement, AgreementParty, in_force_q
 from agreements.services import review_update
 from deadlines.selectors import completeness, review_due_status
 from reports import profiles, renderer, selectors
+from reports.templatetags.report_tags import vn_number
 from tests.reports import pdf as read
 from units.models import AdministrativeUnit, Organization
 
@@ -73,7 +74,7 @@ def test_agreements_are_counted_by_what_happened_in_the_year(world):
 def test_reviews_held_are_counted_against_those_due_with_the_missing_listed(world):
     # Due: regulations and twinnings in force on 31/12; the one terminated in July owes none.
     data = selectors.annual_summary_data(world.hue, 2025)
-    assert (data.reviews_held, data.reviews_due) == (2, 3)
+    assert (data.reviews.held, data.reviews.expected) == (2, 3)
     assert [row.number for row in data.missing_reviews] == ["02-KN"]
 
 
@@ -143,7 +144,9 @@ def test_the_pdf_shows_the_coverage_reviews_and_appendix(world):
     assert "trên địa bàn thành phố Huế" in text
     assert "có văn bản phối hợp đang có hiệu lực với đồn Biên phòng phụ trách: 2/3" in text
     assert "Đồn Biên phòng có ít nhất một văn bản phối hợp đang có hiệu lực: 1/2" in text
-    assert "đã tổ chức sơ kết 2/3 văn bản" in text
+    # A justified line spaces its words wider: compared with single spaces.
+    words = " ".join(text.split())
+    assert "đã tổ chức sơ kết 2/3 văn bản (66,7%), trong đó đúng hạn 1 (33,3%)" in words
     assert "1.400 1.200 +200 +16,7" in text
     assert "Đề nghị bổ sung kinh phí tuần tra." in text
     assert "PHỤ LỤC: DANH SÁCH VĂN BẢN PHỐI HỢP" in text
@@ -158,9 +161,10 @@ def test_the_annual_summary_reads_a_bounded_number_of_queries(
     world, province, django_assert_max_num_queries
 ):
     unit = world.hue if province else None
-    # Two of them count the reviews held on time (deadlines.selectors.completeness), two
-    # read the issuer's header lines and the names units had on the summary's day.
-    with django_assert_max_num_queries(19):
+    # Three count the reviews by the deadlines rule (deadlines.selectors.completeness),
+    # two find the missing ones, two read the issuer's header lines and the names units
+    # had on the summary's day.
+    with django_assert_max_num_queries(21):
         selectors.annual_summary_data(unit, 2025)
 
 
@@ -176,9 +180,10 @@ def test_the_query_count_does_not_grow_with_the_number_of_agreements(
             valid_from=datetime.date(2024, 1, 1),
         )
         copy.parties.create(organization=world.post_b)
-    # Two of them count the reviews held on time (deadlines.selectors.completeness), two
-    # read the issuer's header lines and the names units had on the summary's day.
-    with django_assert_max_num_queries(19):
+    # Three count the reviews by the deadlines rule (deadlines.selectors.completeness),
+    # two find the missing ones, two read the issuer's header lines and the names units
+    # had on the summary's day.
+    with django_assert_max_num_queries(21):
         data = selectors.annual_summary_data(world.hue, 2025)
     assert data.coverage.posts_with_agreement == 2
 
@@ -193,11 +198,9 @@ def test_the_review_summary_reads_a_bounded_number_of_queries(world, django_asse
 
 def test_the_national_summary_counts_per_province_and_lists_only_national_agreements(world):
     data = selectors.annual_summary_data(None, 2025)
-    assert [(p.code, p.in_force, p.reviews_held, p.reviews_due) for p in data.provinces] == [
-        ("20", 1, 1, 1),
-        ("46", 3, 2, 3),
-    ]
-    assert (data.reviews_held, data.reviews_due) == (3, 4)
+    rows = [(p.code, p.in_force, p.reviews.held, p.reviews.expected) for p in data.provinces]
+    assert rows == [("20", 1, 1, 1), ("46", 3, 2, 3)]
+    assert (data.reviews.held, data.reviews.expected) == (3, 4)
     assert data.appendix == []
     assert data.missing_reviews == []
 
@@ -282,22 +285,27 @@ def test_reviews_due_and_held_are_those_the_dashboard_counts(world, province_cod
     today = datetime.date(2026, 3, 1)
     dashboard = review_due_status(agreements.all(), year=2025, today=today)
     data = selectors.annual_summary_data(province, 2025, today=today)
-    assert (data.reviews_due, data.reviews_held) == (
+    assert (data.reviews.expected, data.reviews.held) == (
         dashboard.due,
         dashboard.due - dashboard.missing,
     )
-    assert data.reviews_due > data.reviews_held > 0
+    assert data.reviews.expected > data.reviews.held > 0
 
 
-def test_a_provinces_summary_gives_the_completeness_pages_rates(world):
-    province = AdministrativeUnit.objects.current().get(code="46")
+@pytest.mark.parametrize("province_code", ["46", None])
+def test_both_summaries_print_the_completeness_pages_figures(world, province_code):
+    province = (
+        AdministrativeUnit.objects.current().get(code=province_code) if province_code else None
+    )
+    agreements = Agreement.objects.filter(province=province) if province else Agreement.objects
     today = datetime.date(2026, 6, 1)
-    figures, _ = completeness(Agreement.objects.filter(province=province), year=2025, today=today)
+    figures, _ = completeness(agreements.all(), year=2025, today=today)
     data = selectors.annual_summary_data(province, 2025, today=today)
-    assert data.rates == figures
-    assert data.rates.expected == data.reviews_due
+    assert data.reviews == figures
     html = renderer.render_html(TEMPLATE, data)
-    rates = data.rates
-    assert f"Tỷ lệ sơ kết: {rates.held}/{rates.expected} văn bản" in html
-    assert f"đúng hạn {rates.on_time}" in html
-    assert selectors.annual_summary_data(None, 2025, today=today).rates is None
+    assert (
+        f"đã tổ chức sơ kết {figures.held}/{figures.expected} văn bản "
+        f"({vn_number(figures.held_rate)}%), trong đó đúng hạn {figures.on_time} "
+        f"({vn_number(figures.on_time_rate)}%), trễ hạn {figures.late}; "
+        f"còn {figures.missing} văn bản chưa sơ kết"
+    ) in html

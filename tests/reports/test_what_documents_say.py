@@ -47,8 +47,9 @@ def test_the_national_tables_add_up_to_the_stated_totals_with_a_national_row(wor
     data = selectors.annual_summary_data(None, 2025)
     in_force = next(row.count for row in data.agreement_counts if row.label.startswith("Đang"))
     assert sum(p.in_force for p in data.provinces) == in_force
-    assert sum(p.reviews_due for p in data.provinces) == data.reviews_due
-    assert sum(p.reviews_held for p in data.provinces) == data.reviews_held
+    for figure in ("expected", "held", "on_time", "late", "missing"):
+        column = sum(getattr(p.reviews, figure) for p in data.provinces)
+        assert column == getattr(data.reviews, figure), figure
     assert data.provinces[-1].name == "Văn bản cấp toàn quốc"
     assert data.provinces[-1].in_force == 1
 
@@ -58,6 +59,11 @@ def test_no_data_is_a_dash_and_a_real_zero_is_zero():
     assert vn_number(0) == "0"
     assert vn_change(None) == "–"
     assert vn_change(0) == "0"
+
+
+def test_a_rate_prints_its_one_decimal_not_its_binary_expansion():
+    # Completeness rates are floats rounded to 0.1.
+    assert (vn_number(66.7), vn_number(75.0), vn_number(100.0)) == ("66,7", "75", "100")
 
 
 def test_comparison_columns_appear_only_where_a_previous_year_has_figures(world):
