@@ -168,7 +168,7 @@ def _validate_parties(data: AgreementInput) -> None:
         raise ValidationError({"parties": errors})
 
 
-def _validate_dates(data: AgreementInput) -> None:
+def _validate_dates(data: AgreementInput, today: datetime.date | None = None) -> None:
     errors: dict[str, list[str]] = {}
     if data.valid_until and data.valid_until <= data.valid_from:
         errors.setdefault("valid_until", []).append(
@@ -188,7 +188,7 @@ def _validate_dates(data: AgreementInput) -> None:
             _("Năm kết thúc giai đoạn không thể trước năm bắt đầu.")
         )
     if data.signed_on:
-        if data.signed_on > _today():
+        if data.signed_on > (today or _today()):
             errors.setdefault("signed_on", []).append(_("Ngày ký không thể ở tương lai."))
         if data.valid_until and data.signed_on > data.valid_until:
             errors.setdefault("signed_on", []).append(
@@ -230,17 +230,23 @@ def _validate_no_overlap(
 
 
 def validate_agreement(
-    *, data: AgreementInput, in_force: bool, agreement: Agreement | None = None, in_force_with=None
+    *,
+    data: AgreementInput,
+    in_force: bool,
+    agreement: Agreement | None = None,
+    in_force_with=None,
+    today: datetime.date | None = None,
 ) -> str:
     """Every rule an agreement's content must meet; returns its parties key.
 
     The one home of these rules: agreement_create (agreement None), agreement_update
     and the bulk import (AgreementBatch) all call it. `in_force_with` maps a parties
-    key to the agreements in force with those parties, when the caller holds them.
+    key to the agreements in force with those parties, when the caller holds them;
+    `today`, the day a batch started, when it checks thousands of rows.
     """
     if agreement is not None:
         _check_not_locked(agreement)
-    _validate_dates(data)
+    _validate_dates(data, today)
     _validate_parties(data)
     _validate_supersedes(data, agreement)
     if agreement is not None:
@@ -402,6 +408,7 @@ class AgreementBatch:
 
     def __init__(self, *, user):
         self.user = user
+        self.today = _today()
         self.pending: list[tuple[Agreement, AgreementInput, list[AgreementParty]]] = []
         self.in_force_with: dict[str, list[Agreement]] = {}
         self._in_force_key: dict[int, str] = {}
@@ -432,7 +439,7 @@ class AgreementBatch:
         if data.supersedes:
             raise ValueError("a batch creates agreements that replace none (agreement_renew does)")
         parties_key = validate_agreement(
-            data=data, in_force=in_force, in_force_with=self.in_force_with
+            data=data, in_force=in_force, in_force_with=self.in_force_with, today=self.today
         )
         agreement = _new_agreement(
             user=self.user, data=data, parties_key=parties_key, in_force=in_force
