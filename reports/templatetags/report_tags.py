@@ -18,7 +18,8 @@ def vn_number(value) -> str:
     """
     if value is None or value == "":
         return NO_DATA
-    number = Decimal(value)
+    # A float goes through its shortest repr: Decimal(80.3) is 80.2999999999999971578...
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     sign = "-" if number < 0 else ""
     number = abs(number)
     whole, _, fraction = f"{number.normalize():f}".partition(".")

@@ -60,6 +60,12 @@ def test_no_data_is_a_dash_and_a_real_zero_is_zero():
     assert vn_change(0) == "0"
 
 
+def test_a_rate_computed_as_a_float_prints_as_written():
+    # 547/681 rounded to 80.3: Decimal(80.3) would print the float's binary expansion.
+    assert vn_number(80.3) == "80,3"
+    assert vn_change(-0.1) == "-0,1"
+
+
 def test_comparison_columns_appear_only_where_a_previous_year_has_figures(world):
     review = selectors.reviews_for_report().get(pk=world.state_review.pk)
     text = read.flat(
