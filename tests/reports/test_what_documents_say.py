@@ -64,6 +64,8 @@ def test_no_data_is_a_dash_and_a_real_zero_is_zero():
 def test_a_rate_prints_its_one_decimal_not_its_binary_expansion():
     # Completeness rates are floats rounded to 0.1.
     assert (vn_number(66.7), vn_number(75.0), vn_number(100.0)) == ("66,7", "75", "100")
+    assert vn_number(80.3) == "80,3"
+    assert vn_change(-0.1) == "-0,1"
 
 
 def test_comparison_columns_appear_only_where_a_previous_year_has_figures(world):
