@@ -17,8 +17,11 @@ from django.db import connection
 class Backend(ModelBackend):
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("organization")
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = users.get(pk=user_id)
+        except users.model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
