@@ -8,7 +8,8 @@ It uses bench_pages' data set (var/bench-pages.sqlite3: 20,000 agreements, built
 starts gunicorn with gunicorn.conf.py and 2 workers on loopback, logs a provincial user
 in (a session row, shared with the server through the database), and drives /healthz
 and the list, detail and dashboard pages with wrk (Debian package `wrk`), printing
-requests/s, p50, p99 and errors for each. Beside each line it prints the CPU
+requests/s, p50, p99 and errors for each, after BENCH_LOAD_WARMUP seconds (2) of
+requests that are not counted. Beside each line it prints the CPU
 time gunicorn's processes spent per request (read from /proc), which other processes
 loading the machine hardly move, and the load average. BENCH_LOAD_SECONDS,
 BENCH_LOAD_CONNECTIONS, BENCH_LOAD_PORT and BENCH_LOAD_PAGES (e.g. `list,detail`)
@@ -32,6 +33,7 @@ from tests.benchmarks.bench_pages import DATABASE, ROOT, accounts, prepare
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "8"))
 PORT = int(os.environ.get("BENCH_LOAD_PORT", "8765"))
+WARMUP = int(os.environ.get("BENCH_LOAD_WARMUP", "2"))
 PAGES = os.environ.get("BENCH_LOAD_PAGES", "healthz,list,detail,dashboard").split(",")
 
 
@@ -83,14 +85,13 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def drive(label: str, path: str, cookie: str, server: subprocess.Popen) -> None:
-    cpu = server_cpu(server)
+def _wrk(path: str, cookie: str, seconds: int) -> str:
     result = subprocess.run(
         [
             "wrk",
             f"-t{min(2, CONNECTIONS)}",
             f"-c{CONNECTIONS}",
-            f"-d{SECONDS}s",
+            f"-d{seconds}s",
             "--latency",
             "-H",
             f"Cookie: sessionid={cookie}",
@@ -100,8 +101,16 @@ def drive(label: str, path: str, cookie: str, server: subprocess.Popen) -> None:
         text=True,
         check=True,
     )
+    return result.stdout
+
+
+def drive(label: str, path: str, cookie: str, server: subprocess.Popen) -> None:
+    # Not counted: each worker's first requests fill its caches (templates, fragments).
+    if WARMUP:
+        _wrk(path, cookie, WARMUP)
+    cpu = server_cpu(server)
+    out = _wrk(path, cookie, SECONDS)
     cpu = server_cpu(server) - cpu
-    out = result.stdout
     served = int(re.search(r"(\d+) requests in", out).group(1))
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
