@@ -231,6 +231,8 @@ PERIODIC_TASKS = {
     "deadlines.services.deadlines_daily": "30 23 * * *",
 }
 
+# A list export (XLSX, CSV) of more rows than this is written by a background job.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 # A province's annual summary with more agreements than this renders as a background job.
 ANNUAL_SUMMARY_JOB_AGREEMENTS = env.int("ANNUAL_SUMMARY_JOB_AGREEMENTS", default=300)
 

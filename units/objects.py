@@ -211,10 +211,10 @@ class OrganizationForm(ServiceForm):
         )
 
 
-def _organization_export(queryset, fmt):
+def _organization_export(queryset, fmt, progress=None):
     from units.resources import OrganizationResource, write_table
 
-    dataset = OrganizationResource().export(queryset)
+    dataset = OrganizationResource().export(queryset, progress=progress)
     content = write_table(dataset, fmt)
     content_type = (
         "text/csv; charset=utf-8"
