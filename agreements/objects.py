@@ -251,10 +251,20 @@ def catalogue_filter(model):
 
 
 def _catalogue_q(self, queryset, name, value):
-    condition = Q()
-    for field_name in self.search_fields:
-        condition |= Q(**{f"{field_name}__icontains": value.strip()})
-    return queryset.filter(condition)
+    """Every word, folded, somewhere in the row's texts ("chu quyen" finds "Chủ quyền").
+    Catalogues are short lists (tens of rows), so they are folded here rather than
+    given a search column of their own."""
+    from units.text import fold, search_words
+
+    words = search_words(value)
+    if not words:
+        return queryset
+    matching = [
+        pk
+        for pk, *texts in queryset.values_list("pk", *self.search_fields)
+        if all(word in fold(" ".join(str(t) for t in texts if t)) for word in words)
+    ]
+    return queryset.filter(pk__in=matching)
 
 
 CATALOGUES = {

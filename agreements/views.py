@@ -43,7 +43,7 @@ from reports.views import NATIONAL as NATIONAL_REPORT_SCOPE
 from units.files import open_stored
 from units.models import AdministrativeUnit
 from units.roles import can_approve, can_edit
-from units.scoping import get_scoped_or_404, scope_of
+from units.scoping import get_scoped_or_404, scope_of, viewable
 from units.text import search
 
 AUTOCOMPLETE_LIMIT = 20
@@ -208,6 +208,8 @@ def detail_context(request, agreement: Agreement) -> dict:
         review.preview_url = reverse("reports:review_preview", args=[review.pk])
     files = list(agreement.attachments.all())
     status = agreement.status
+    supersedes = list(agreement.supersedes.all())
+    superseded_by = list(agreement.superseded_by.all())
     context = {
         "agreement": agreement,
         "parties": agreement.parties.all(),
@@ -215,8 +217,10 @@ def detail_context(request, agreement: Agreement) -> dict:
         "attachments": [f for f in files if f.removed_at is None],
         "removed_attachments": [f for f in files if f.removed_at is not None],
         "history": _status_history(agreement),
-        "supersedes": agreement.supersedes.all(),
-        "superseded_by": agreement.superseded_by.all(),
+        "supersedes": supersedes,
+        "superseded_by": superseded_by,
+        # Another province's agreement is named, not linked: its page would be a 404.
+        "viewable": viewable(user, supersedes + superseded_by),
         "can_edit": can_edit(user),
         "can_approve": can_approve(user),
         "can_renew": can_edit(user)

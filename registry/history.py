@@ -60,17 +60,30 @@ class Change:
     changes: list[FieldChange] = field(default_factory=list)
 
 
+def _m2m_ids(model_field, rows) -> list:
+    """The target ids of a many-to-many field's rows as django-simple-history diffs them."""
+    name = model_field.related_model._meta.model_name
+    return [row.get(f"to_{name}", row.get(name)) for row in rows or []]
+
+
 def _related_names(model, diffs) -> dict:
-    """Names of every object the page's changes point to, one query per related model."""
+    """Names of every object the page's changes point to (foreign keys and
+    many-to-many alike), one query per related model."""
     wanted: dict = {}
     for delta in diffs:
         for change in delta.changes:
+            if change.field in HIDDEN_FIELDS:
+                continue
             model_field = model._meta.get_field(change.field)
-            if model_field.is_relation and not model_field.many_to_many:
-                target = model_field.related_model
-                wanted.setdefault(target, set()).update(
-                    v for v in (change.old, change.new) if v not in (None, "")
-                )
+            if not model_field.is_relation:
+                continue
+            if model_field.many_to_many:
+                values = _m2m_ids(model_field, change.old) + _m2m_ids(model_field, change.new)
+            else:
+                values = [change.old, change.new]
+            wanted.setdefault(model_field.related_model, set()).update(
+                v for v in values if v not in (None, "")
+            )
     names = {}
     for target, ids in wanted.items():
         for obj in target._default_manager.filter(pk__in=ids):
@@ -78,13 +91,12 @@ def _related_names(model, diffs) -> dict:
     return names
 
 
-def _m2m_text(model_field, rows) -> str:
+def _m2m_text(model_field, rows, names) -> str:
     target = model_field.related_model
-    name = target._meta.model_name
-    ids = [row.get(f"to_{name}", row.get(name)) for row in rows or []]
+    ids = _m2m_ids(model_field, rows)
     if not ids:
         return "—"
-    return ", ".join(sorted(str(o) for o in target._default_manager.filter(pk__in=ids)))
+    return ", ".join(sorted(names.get((target, str(pk)), str(pk)) for pk in ids))
 
 
 def changes_page(obj, page_number):
@@ -118,8 +130,8 @@ def changes_page(obj, page_number):
                 model_field = model._meta.get_field(change.field)
                 if model_field.many_to_many:
                     old, new = (
-                        _m2m_text(model_field, change.old),
-                        _m2m_text(model_field, change.new),
+                        _m2m_text(model_field, change.old, names),
+                        _m2m_text(model_field, change.new, names),
                     )
                 elif model_field.is_relation:
                     target = model_field.related_model

@@ -239,6 +239,9 @@ REVIEW_KIND_PHRASES = {
     "final": "Tổng kết",
     "lessons": "Rút kinh nghiệm năm {year}",
 }
+# The words a downloaded report's file name starts with.
+REVIEW_FILE_WORDS = "Báo cáo"
+ANNUAL_FILE_WORDS = "Báo cáo tổng hợp"
 AGREEMENT_NOUNS = {
     "regulation": "Quy chế phối hợp",
     "twinning": "Giao ước kết nghĩa",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from jobs.services import job_submit
-from reports import renderer, selectors
+from reports import profiles, renderer, selectors
 from units.models import AdministrativeUnit
 from units.scoping import get_scoped_or_404, scope_of
 from units.text import nfc
@@ -53,9 +53,12 @@ def _review(request, pk: int):
 def review_pdf(request, pk: int):
     review, data = _review(request, pk)
     cached = renderer.cached_pdf(REVIEW_TEMPLATE, data, name=f"review-{review.pk}")
-    kind = "Tổng kết" if review.kind == review.Kind.FINAL else "Sơ kết"
+    template = profiles.REVIEW_KIND_PHRASES[review.kind]
+    phrase = template.format(year=review.year)
+    if "{year}" not in template:
+        phrase = f"{phrase} {review.year}"
     agreement = review.agreement
-    names = file_names("Báo cáo", kind, str(review.year), agreement.number or agreement.title[:60])
+    names = file_names(profiles.REVIEW_FILE_WORDS, phrase, agreement.number or agreement.title[:60])
     return pdf_response(cached, *names)
 
 
@@ -125,7 +128,7 @@ def annual_pdf(request, year: int):
             name=name,
             gather=lambda: selectors.annual_summary_data(province, year),
         )
-    return pdf_response(cached, *file_names("Báo cáo tổng hợp", str(year), scope_name))
+    return pdf_response(cached, *file_names(profiles.ANNUAL_FILE_WORDS, str(year), scope_name))
 
 
 @login_required

@@ -98,7 +98,7 @@ class UnitAutocomplete(OrganizationAutocomplete):
 
 
 class MultiAutocomplete(forms.SelectMultiple):
-    """A multi-select that renders only its chosen rows; static/js/multicombobox.js adds
+    """A multi-select that renders only its chosen rows; static/js/combobox.js adds
     a search box that asks the autocomplete URL and shows each choice as a removable
     item. Never a plain list of thousands of options."""
 

@@ -21,7 +21,7 @@ from units.forms import (
     UnitMultiAutocomplete,
 )
 from units.models import AdministrativeUnit, Level, Organization
-from units.scoping import provinces_of, restrict, scope_of
+from units.scoping import provinces_of, restrict, scope_of, viewable
 from units.selectors import units_source
 from units.text import search
 
@@ -211,6 +211,22 @@ class OrganizationForm(ServiceForm):
         )
 
 
+def _organization_detail_context(request, organization) -> dict:
+    """The related organizations the page names, and which of them the user may open."""
+    party_committees = list(organization.party_committees.order_by("name"))
+    related = [
+        organization.parent,
+        organization.party_of,
+        *organization.successors.all(),
+        *organization.predecessors.all(),
+        *party_committees,
+    ]
+    return {
+        "party_committees": party_committees,
+        "viewable": viewable(request.user, related),
+    }
+
+
 def _organization_export(queryset, fmt, progress=None):
     from units.resources import OrganizationResource, write_table
 
@@ -251,6 +267,8 @@ ORGANIZATIONS = register(
             "dissolved_on",
             "successors",
         ),
+        detail_template="units/organization_detail.html",
+        detail_context=_organization_detail_context,
         export=_organization_export,
     )
 )

@@ -112,6 +112,19 @@ def permits(user, action: str, obj: Model) -> bool:
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
+def viewable(user, objects) -> set:
+    """The pks among `objects` (rows of one model) that `user` may view, in one query:
+    a page that names related rows links only to those, and prints the others' names."""
+    objects = [o for o in objects if o is not None]
+    if not objects:
+        return set()
+    model = type(objects[0])
+    pks = {o.pk for o in objects}
+    return set(
+        restrict(model._default_manager.filter(pk__in=pks), user).values_list("pk", flat=True)
+    )
+
+
 def get_scoped_or_404(queryset_or_model, user, action: str = VIEW, **lookup) -> Model:
     """Fetch one object the user may see; anything else is a 404, never a 403.
 

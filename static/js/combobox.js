@@ -1,30 +1,35 @@
 /*
- * An accessible autocomplete (WAI-ARIA 1.2 combobox with a listbox popup) that
- * progressively enhances <select data-autocomplete="URL">. The select stays in
- * the form, hidden, and carries the chosen value; the server renders it with only
- * the chosen option, so a page redisplayed after a validation error keeps it.
- * Keys: Down/Up move, Enter chooses (and never submits the form while the typed
- * text is not a choice yet), Escape closes (twice: restores the text).
+ * Accessible autocompletes (WAI-ARIA 1.2 combobox with a listbox popup) that
+ * progressively enhance two kinds of select. Both keep the select in the form,
+ * hidden, carrying the chosen values; the server renders it with only the chosen
+ * options, so a page redisplayed after a validation error keeps them.
+ *
+ * - <select data-autocomplete="URL">: one choice shown in the box.
+ * - <select multiple data-autocomplete-multi="URL">: a search box whose results add a
+ *   choice, and the choices as a list with a remove button each.
+ *
+ * Keys: Down/Up move, Enter chooses (and never submits the form while the typed text
+ * is not a choice yet), Escape closes.
  */
 (function () {
   "use strict";
 
   var counter = 0;
 
-  function enhance(select) {
-    if (select.dataset.enhanced) return;
-    select.dataset.enhanced = "1";
-    counter += 1;
-    var url = select.dataset.autocomplete;
-    var id = select.id || "combobox-" + counter;
+  /* The box, its popup list and the search behind them, shared by both widgets.
+   * `options`: select, id, wrapperClass, extraQuery, onChoose(item), onEmpty(),
+   * pendingText() (the typed text that is not a choice yet, or "") and onEscape()
+   * (Escape with the list closed). Returns the input. */
+  function searchBox(options) {
+    var select = options.select;
+    var id = options.id;
     var listId = id + "-listbox";
+    var url = select.dataset.autocomplete || select.dataset.autocompleteMulti;
     var emptyText = select.dataset.emptyText || "—";
     var countText = select.dataset.countText || "{count}";
-    var chosen = select.options[select.selectedIndex];
-    var chosenText = chosen && chosen.value ? chosen.text : "";
 
     var wrapper = document.createElement("div");
-    wrapper.className = "combobox";
+    wrapper.className = options.wrapperClass;
     var input = document.createElement("input");
     input.type = "text";
     input.autocomplete = "off";
@@ -32,10 +37,10 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", listId);
-    if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", select.getAttribute("aria-invalid"));
-    if (select.getAttribute("aria-describedby")) input.setAttribute("aria-describedby", select.getAttribute("aria-describedby"));
+    ["aria-invalid", "aria-describedby"].forEach(function (name) {
+      if (select.getAttribute(name)) input.setAttribute(name, select.getAttribute(name));
+    });
     if (select.dataset.placeholder) input.placeholder = select.dataset.placeholder;
-    input.value = chosenText;
     // The label points at the select's id: give that id to the visible input.
     select.id = id + "-select";
     input.id = id;
@@ -56,6 +61,7 @@
     select.tabIndex = -1;
     select.setAttribute("aria-hidden", "true");
     select.parentNode.insertBefore(wrapper, select);
+    if (options.before) wrapper.appendChild(options.before);
     wrapper.appendChild(input);
     wrapper.appendChild(list);
     wrapper.appendChild(live);
@@ -79,31 +85,21 @@
     }
 
     function highlight(index) {
-      var options = list.querySelectorAll('[role="option"]');
-      if (!options.length) return;
-      active = (index + options.length) % options.length;
-      options.forEach(function (option, i) {
-        option.setAttribute("aria-selected", i === active ? "true" : "false");
+      var items = list.querySelectorAll('[role="option"]');
+      if (!items.length) return;
+      active = (index + items.length) % items.length;
+      items.forEach(function (item, i) {
+        item.setAttribute("aria-selected", i === active ? "true" : "false");
       });
-      input.setAttribute("aria-activedescendant", options[active].id);
-      options[active].scrollIntoView({ block: "nearest" });
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
     }
 
     function choose(index) {
       var item = results[index];
       if (!item) return;
-      select.innerHTML = "";
-      select.appendChild(new Option(item.text, item.id, true, true));
-      chosenText = item.text;
-      input.value = item.text;
       close();
-      select.dispatchEvent(new Event("change", { bubbles: true }));
-    }
-
-    function clear() {
-      select.innerHTML = "";
-      select.appendChild(new Option("—", "", true, true));
-      chosenText = "";
+      options.onChoose(item, input);
     }
 
     function render() {
@@ -139,25 +135,22 @@
     }
 
     function fetchResults() {
-      var query = input.value.trim();
       var mine = ++request;
-      fetch(url + "?q=" + encodeURIComponent(query), {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      })
+      var query = "?q=" + encodeURIComponent(input.value.trim()) + (options.extraQuery || "");
+      fetch(url + query, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.json(); })
         .then(function (data) {
           if (mine !== request) return;
           results = data.results || [];
           render();
         })
-        .catch(function () { /* Offline or logged out: keep the current choice. */ });
+        .catch(function () { /* Offline or logged out: keep the current choices. */ });
     }
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
       if (!input.value.trim()) {
-        clear();
+        if (options.onEmpty) options.onEmpty();
         close();
         return;
       }
@@ -182,7 +175,7 @@
             } else if (results.length === 1) {
               choose(0);
             }
-          } else if (input.value.trim() && input.value !== chosenText) {
+          } else if (options.pendingText(input)) {
             // Typed but not chosen yet (the list is still on its way): submitting
             // now would send the old choice, or none. Show the list instead.
             event.preventDefault();
@@ -194,8 +187,8 @@
           if (!list.hidden) {
             event.preventDefault();
             close();
-          } else {
-            input.value = chosenText;
+          } else if (options.onEscape) {
+            options.onEscape(input);
           }
           break;
         default:
@@ -205,12 +198,97 @@
 
     input.addEventListener("blur", function () {
       close();
-      if (input.value.trim() && input.value !== chosenText) input.value = chosenText;
+      if (options.onBlur) options.onBlur(input);
     });
+    return input;
+  }
+
+  function enhanceSingle(select) {
+    if (select.dataset.enhanced) return;
+    select.dataset.enhanced = "1";
+    counter += 1;
+    var current = select.options[select.selectedIndex];
+    var chosenText = current && current.value ? current.text : "";
+    var input = searchBox({
+      select: select,
+      id: select.id || "combobox-" + counter,
+      wrapperClass: "combobox",
+      onChoose: function (item, box) {
+        select.innerHTML = "";
+        select.appendChild(new Option(item.text, item.id, true, true));
+        chosenText = item.text;
+        box.value = item.text;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      },
+      onEmpty: function () {
+        select.innerHTML = "";
+        select.appendChild(new Option("—", "", true, true));
+        chosenText = "";
+      },
+      pendingText: function (box) {
+        return box.value.trim() && box.value !== chosenText;
+      },
+      onEscape: function (box) { box.value = chosenText; },
+      onBlur: function (box) {
+        if (box.value.trim() && box.value !== chosenText) box.value = chosenText;
+      },
+    });
+    input.value = chosenText;
+  }
+
+  function enhanceMulti(select) {
+    if (select.dataset.enhanced) return;
+    select.dataset.enhanced = "1";
+    counter += 1;
+    var removeText = select.dataset.removeText || "×";
+    var chosen = document.createElement("ul");
+    chosen.className = "chosen";
+    var input;
+
+    function showChosen() {
+      chosen.innerHTML = "";
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.selected) return;
+        var li = document.createElement("li");
+        li.textContent = option.text + " ";
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "button small";
+        remove.textContent = removeText;
+        remove.setAttribute("aria-label", removeText + " " + option.text);
+        remove.addEventListener("click", function () {
+          select.removeChild(option);
+          showChosen();
+          input.focus();
+        });
+        li.appendChild(remove);
+        chosen.appendChild(li);
+      });
+    }
+
+    input = searchBox({
+      select: select,
+      id: select.id || "multicombobox-" + counter,
+      wrapperClass: "combobox multi",
+      before: chosen,
+      extraQuery: select.dataset.kind ? "&kind=" + encodeURIComponent(select.dataset.kind) : "",
+      onChoose: function (item, box) {
+        var exists = Array.prototype.some.call(select.options, function (o) {
+          return o.value === String(item.id);
+        });
+        if (!exists) select.appendChild(new Option(item.text, item.id, true, true));
+        box.value = "";
+        showChosen();
+      },
+      pendingText: function (box) { return box.value.trim(); },
+    });
+    showChosen();
   }
 
   function init(root) {
-    (root || document).querySelectorAll("select[data-autocomplete]").forEach(enhance);
+    root = root || document;
+    root.querySelectorAll("select[data-autocomplete]").forEach(enhanceSingle);
+    root.querySelectorAll("select[data-autocomplete-multi]").forEach(enhanceMulti);
   }
 
   window.PhoihopCombobox = { init: init };

@@ -150,3 +150,62 @@ def test_the_export_follows_the_order_shown_and_carries_names_and_versions(clien
     assert names == sorted(names, reverse=True)
     assert "Phiên bản" in lines[0]
     assert response["Content-Disposition"] == 'attachment; filename="to-chuc.csv"'
+
+
+def _recover(post, communes, user):
+    data = organization_services.organization_input_from(post)
+    organization_services.organization_update(
+        organization=post,
+        user=user,
+        data=organization_services.OrganizationInput(
+            **{**data.__dict__, "covered_communes": communes}
+        ),
+        expected_version=post.version,
+    )
+    post.refresh_from_db()
+
+
+def test_covered_commune_changes_show_names_read_once_per_page(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post = world.hue_post
+    communes = list(AdministrativeUnit.objects.current().communes().filter(parent=world.hue)[:6])
+    url = reverse("registry:organizations_history", args=[post.pk])
+    client.force_login(world.official)
+
+    def unit_name_queries(changes: int) -> int:
+        for index in range(changes):
+            _recover(post, communes[index % 3 : index % 3 + 2], world.staff)
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url).content.decode()
+        assert communes[0].name in body and communes[1].name in body
+        table = AdministrativeUnit._meta.db_table
+        return sum(1 for q in queries.captured_queries if f'FROM "{table}"' in q["sql"])
+
+    few = unit_name_queries(2)
+    many = unit_name_queries(4)
+    assert few == many
+
+
+def test_related_organizations_out_of_scope_are_named_but_not_linked(client, world):
+    org = world.hue_commune_party
+    organization_services.organization_dissolve(
+        organization=org,
+        user=world.national_official,
+        on=datetime.date(2026, 1, 1),
+        successors=[world.hue_commune_party_2, world.ls_commune_party],
+        expected_version=org.version,
+    )
+    client.force_login(world.official)
+    body = client.get(reverse("registry:organizations_detail", args=[org.pk])).content.decode()
+    hue_link = reverse("registry:organizations_detail", args=[world.hue_commune_party_2.pk])
+    ls_link = reverse("registry:organizations_detail", args=[world.ls_commune_party.pk])
+    assert f'href="{hue_link}"' in body, body[body.find("info-heading") :][:3000]
+    assert world.ls_commune_party.name in body
+    assert f'href="{ls_link}"' not in body
+    assert client.get(ls_link).status_code == 404
+
+    client.force_login(world.national_official)
+    body = client.get(reverse("registry:organizations_detail", args=[org.pk])).content.decode()
+    assert f'href="{ls_link}"' in body

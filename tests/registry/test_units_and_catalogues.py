@@ -64,3 +64,19 @@ def test_an_admin_marks_border_communes_in_the_browser_all_or_nothing(client, wo
 def test_only_admins_mark_border_communes(client, world):
     client.force_login(world.staff)
     assert client.get(reverse("units:border_mark")).status_code == 403
+
+
+def test_a_catalogue_search_ignores_diacritics_and_needs_every_word(client, world):
+    from units.text import fold
+
+    areas = list(FocusArea.objects.order_by("order"))
+    target = next(a for a in areas if len(a.name.split()) >= 2 and fold(a.name) != a.name.lower())
+    words = fold(target.name).split()[:2]
+    client.force_login(world.outsider)
+    url = reverse("registry:focus_areas_list")
+    body = client.get(url, {"q": " ".join(words).upper()}).content.decode()
+    assert target.name in body
+    others = [a for a in areas if not all(w in fold(a.name + " " + a.code) for w in words)]
+    assert others and all(a.name not in body for a in others)
+    body = client.get(url, {"q": f"{words[0]} khongcotu"}).content.decode()
+    assert target.name not in body

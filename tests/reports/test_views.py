@@ -30,8 +30,8 @@ def test_it_serves_the_review_summary_with_a_vietnamese_file_name(client, world)
     response = client.get(review_url(world.party_review))
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
-    assert disposition.startswith('attachment; filename="Bao-cao-So-ket-2025-01-QC-DU.pdf"; ')
-    assert disposition.endswith("filename*=UTF-8''" + quote("Báo-cáo-Sơ-kết-2025-01-QC-ĐU.pdf"))
+    assert disposition.startswith('attachment; filename="Bao-cao-So-ket-nam-2025-01-QC-DU.pdf"; ')
+    assert disposition.endswith("filename*=UTF-8''" + quote("Báo-cáo-Sơ-kết-năm-2025-01-QC-ĐU.pdf"))
     assert "Số 12-BC/ĐU" in read.text(download(client, response))
 
 

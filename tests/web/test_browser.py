@@ -395,3 +395,35 @@ def test_the_coverage_page_and_its_map_are_accessible(page, world):
     assert not page.get_by_role("alert").count()
     screenshot(page, "coverage")
     assert_accessible(page, "coverage page")
+
+
+def test_a_post_gets_its_covered_communes_by_keyboard_and_loses_one_by_its_button(page, world):
+    communes = list(
+        AdministrativeUnit.objects.current()
+        .communes()
+        .filter(parent=world.hue)
+        .order_by("name")[:2]
+    )
+    log_in(page, "canbo.hue")
+    page.goto(f"/organizations/{world.hue_post.pk}/edit/")
+    box = page.locator("#id_covered_communes")
+    chosen = page.locator(".combobox.multi ul.chosen li")
+    for commune in communes:
+        box.fill(commune.name)
+        page.get_by_role("option", name=re.compile(re.escape(commune.name))).first.wait_for()
+        box.press("ArrowDown")
+        box.press("Enter")
+        assert box.input_value() == ""
+    assert chosen.count() == 2
+    # Enter with typed text and no list yet does not submit the form.
+    page.evaluate("window.notReloaded = true")
+    box.fill("zzzz")
+    box.press("Enter")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.notReloaded === true")
+    box.fill("")
+    page.get_by_role("button", name=f"Bỏ {communes[0]}").click()
+    assert chosen.count() == 1
+    page.get_by_role("button", name="Lưu").click()
+    page.get_by_text("Đã lưu.").wait_for()
+    assert list(world.hue_post.covered_communes.all()) == [communes[1]]

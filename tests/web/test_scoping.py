@@ -135,3 +135,26 @@ def test_the_commune_page_lists_only_agreements_in_scope(client, world):
     assert world.agreement.title in client.get(f"/units/{world.hue.pk}/").content.decode()
     client.force_login(world.outsider)
     assert world.agreement.title not in client.get(f"/units/{world.hue.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_replacing_agreement_of_another_province_is_named_but_not_linked(client, world):
+    from django.urls import reverse
+
+    from tests.web.conftest import regulation
+
+    newer = regulation(
+        user=world.national_official,
+        parties=[world.ls_command, world.ls_commune_party],
+        title="Quy chế phối hợp mới của Lạng Sơn",
+        valid_from=world.agreement.valid_from.replace(year=world.agreement.valid_from.year + 1),
+        supersedes=[world.agreement],
+    )
+    link = f'href="{reverse("agreements:detail", args=[newer.pk])}"'
+    client.force_login(world.official)
+    body = client.get(reverse("agreements:detail", args=[world.agreement.pk])).content.decode()
+    assert newer.title in body
+    assert link not in body
+    client.force_login(world.national_official)
+    body = client.get(reverse("agreements:detail", args=[world.agreement.pk])).content.decode()
+    assert link in body
