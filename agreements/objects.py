@@ -73,10 +73,10 @@ class AgreementTable(SortedTable):
         return record.get_status_display()
 
 
-def _agreement_export(queryset, fmt):
+def _agreement_export(queryset, fmt, progress=None):
     from agreements.resources import export_agreements
 
-    return export_agreements(queryset, fmt)
+    return export_agreements(queryset, fmt, progress=progress)
 
 
 AGREEMENTS = register(

@@ -980,16 +980,16 @@ FILENAMES = {
 }
 
 
-def export_file(kind: str, queryset, fmt: str) -> tuple[bytes, str, str]:
+def export_file(kind: str, queryset, fmt: str, progress=None) -> tuple[bytes, str, str]:
     """(content, content type, file name) of an export; the caller scopes the queryset."""
-    dataset = RESOURCES[kind]().export(queryset)
+    dataset = RESOURCES[kind]().export(queryset, progress=progress)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return write_table(dataset, fmt), FORMATS[fmt], f"{FILENAMES[kind]}-{stamp}.{fmt}"
 
 
-def export_agreements(queryset, fmt: str) -> tuple[bytes, str, str]:
+def export_agreements(queryset, fmt: str, progress=None) -> tuple[bytes, str, str]:
     """Export a (scoped, filtered) agreement list to "xlsx" or "csv"."""
-    return export_file("agreements", queryset, fmt)
+    return export_file("agreements", queryset, fmt, progress)
 
 
 def template_file(kind: str, fmt: str) -> tuple[bytes, str, str]:

@@ -40,6 +40,7 @@ from agreements.forms import (
 from agreements.models import Agreement, Attachment, FocusArea, Indicator, Review
 from deadlines import selectors as deadlines_selectors
 from reports.views import NATIONAL as NATIONAL_REPORT_SCOPE
+from units.files import open_stored
 from units.models import AdministrativeUnit
 from units.roles import can_approve, can_edit
 from units.scoping import get_scoped_or_404, scope_of, viewable
@@ -712,7 +713,7 @@ def attachment_replace(request, pk):
 def attachment_download(request, pk):
     attachment = get_scoped_or_404(Attachment, request.user, pk=pk)
     return FileResponse(
-        attachment.file.open("rb"),
+        open_stored(attachment.file),
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,

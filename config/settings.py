@@ -12,6 +12,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import file_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -165,18 +167,22 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files: uploads, issued documents and job files ("default"), rendered PDFs ("reports").
+# On the local disk by default (MEDIA_ROOT, REPORT_CACHE_DIR: one volume several servers
+# mount); with STORAGE_BACKEND=s3 in an S3-compatible bucket (config/storage.py).
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
 STORAGES = {
-    # Uploads and job files; several servers share a volume mounted at MEDIA_ROOT, or
-    # name an S3-compatible backend (django-storages) here instead.
-    "default": {
-        "BACKEND": env.str(
-            "DEFAULT_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
-        )
-    },
-    # Rendered PDFs, cached by content (reports.renderer).
-    "reports": {
-        "BACKEND": env.str("REPORT_STORAGE_BACKEND", default="reports.storage.ReportCacheStorage")
-    },
+    **file_storages(
+        STORAGE_BACKEND,
+        s3={
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+            # Any S3-compatible store (MinIO, Ceph...); unset for AWS itself.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # "path" for stores reached by an address without the bucket in the host name.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        },
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -235,6 +241,8 @@ PERIODIC_TASKS = {
     "deadlines.services.deadlines_daily": "30 23 * * *",
 }
 
+# A list export (XLSX, CSV) of more rows than this is written by a background job.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 # A province's annual summary with more agreements than this renders as a background job.
 ANNUAL_SUMMARY_JOB_AGREEMENTS = env.int("ANNUAL_SUMMARY_JOB_AGREEMENTS", default=300)
 

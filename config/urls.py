@@ -8,6 +8,9 @@ from units import views as unit_views
 # so staff of a province must never reach it.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
+# A record whose file the storage lost gets a 404 that says so (units.files).
+handler404 = "units.views.page_not_found"
+
 urlpatterns = [
     path("healthz", unit_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

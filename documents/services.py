@@ -20,6 +20,7 @@ from documents.models import (
 )
 from reports import profiles, renderer, selectors
 from reports.headers import fits
+from units.files import open_stored
 from units.models import AdministrativeUnit, Organization
 from units.scoping import restrict
 
@@ -276,7 +277,7 @@ def signed_copy_upload(*, user, document: IssuedDocument, data: bytes) -> Signed
         raise PermissionDenied
     if not restrict(IssuedDocument.objects.filter(pk=document.pk), user).exists():
         raise PermissionDenied
-    with document.pdf.open("rb") as issued:
+    with open_stored(document.pdf) as issued:
         issued_bytes = issued.read()
     roots = [bytes(der) for der in TrustRoot.objects.values_list("certificate", flat=True)]
     check = signatures.check_signed_pdf(data, issued_bytes, roots)

@@ -17,6 +17,7 @@ from documents.forms import HeaderForm, IssueForm, SignedCopyForm
 from documents.models import IssuedDocument, OrganizationHeader
 from reports import selectors as report_selectors
 from reports.views import _annual_query, _annual_scope, file_names
+from units.files import open_stored
 from units.models import Organization
 from units.scoping import get_scoped_or_404, restrict
 
@@ -186,7 +187,7 @@ def pdf(request, pk: int):
         "Báo cáo", document.number_line.removeprefix("Số").strip(" :"), str(document.year)
     )
     response = FileResponse(
-        selectors.served_file(document).open("rb"), content_type="application/pdf"
+        open_stored(selectors.served_file(document)), content_type="application/pdf"
     )
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

@@ -1,12 +1,13 @@
 """A user's own background jobs: the list, one job's page, its progress as JSON, its file."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from jobs.models import Job
 from jobs.services import RUNNERS, progress_of
+from units.files import open_stored
 
 
 def _own_job(request, pk: int) -> Job:
@@ -64,6 +65,4 @@ def job_status(request, pk: int):
 @require_GET
 def job_download(request, pk: int):
     job = _own_job(request, pk)
-    if not job.result_file:
-        raise Http404
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
+    return FileResponse(open_stored(job.result_file), as_attachment=True, filename=job.result_name)

@@ -45,8 +45,9 @@ class ObjectType:
     detail_fields: tuple[str, ...] = ()
     detail_context: Callable[[Any, Model], dict] | None = None
     panels: list[Panel] = field(default_factory=list)
-    # (queryset in the order shown, fmt) -> (bytes, content type, file name); None: the table's columns.
-    export: Callable[[QuerySet, str], tuple[bytes, str, str]] | None = None
+    # (queryset in the order shown, fmt, progress=) -> (bytes, content type, file name);
+    # None: the table's columns. `progress(done)` hears each row written, if not None.
+    export: Callable[..., tuple[bytes, str, str]] | None = None
     # Links to the type's own pages (hand-written views such as terminate), if any.
     extra_actions: Callable[[Any, Model], list[dict]] | None = None
     # Pages an app serves at names of its own (the agreements app keeps "agreements:list"

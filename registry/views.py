@@ -7,7 +7,7 @@ redirects; or queries and renders an explicit context.
 
 import hashlib
 
-import tablib
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -23,17 +24,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from jobs.services import job_submit
 from registry import history
 from registry.base import REGISTRY, ObjectType, get_type
+from registry.exports import EXPORT_FORMATS, export_content, scope_params
 from registry.forms import add_service_errors
-from units.resources import write_table
+from registry.selectors import filtered
 from units.scoping import get_scoped_or_404, has_model_permission, permits, restrict, scope_of
 
 PAGE_SIZES = (25, 50, 100)
-EXPORT_FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 class LenientPaginator(Paginator):
@@ -66,15 +65,6 @@ def _object(request, object_type: ObjectType, value, action: str = "view"):
             raise Http404
         value, queryset = first.pk, queryset.filter(pk=first.pk)
     return get_scoped_or_404(queryset, request.user, action, pk=value)
-
-
-def _filtered(request, object_type: ObjectType):
-    filterset = object_type.filterset(
-        request.GET or None,
-        queryset=restrict(object_type.queryset(), request.user),
-        request=request,
-    )
-    return filterset, (filterset.qs if filterset.is_bound else filterset.queryset)
 
 
 def _url(object_type: ObjectType, page: str, obj=None, args=None) -> str | None:
@@ -138,7 +128,7 @@ class _Listing:
 
     @cached_property
     def filterset(self):
-        return _filtered(self.request, self.object_type)[0]
+        return filtered(self.request, self.object_type)[0]
 
     @cached_property
     def table(self):
@@ -186,23 +176,33 @@ def object_list(request, type_key: str):
 @login_required
 @require_GET
 def object_export(request, type_key: str, fmt: str):
-    """The filtered list, every page, in the order shown."""
+    """The filtered list, every page, in the order shown; a long one as a background job."""
     if fmt not in EXPORT_FORMATS:
         raise Http404
     object_type = get_type(type_key)
-    _filterset, queryset = _filtered(request, object_type)
-    table = object_type.table(queryset, request=request)
-    RequestConfig(request, paginate=False).configure(table)
-    ordered = table.data.data
-    if object_type.export is not None:
-        content, content_type, filename = object_type.export(ordered, fmt)
-    else:
-        rows = iter(table.as_values(exclude_columns=("actions",)))
-        dataset = tablib.Dataset(headers=[str(h) for h in next(rows)])
-        for row in rows:
-            dataset.append(["" if v is None else v for v in row])
-        content = write_table(dataset, fmt)
-        content_type, filename = EXPORT_FORMATS[fmt], f"{type_key}.{fmt}"
+    _filterset, rows = filtered(request, object_type)
+    total = rows.count()
+    if total > settings.EXPORT_INLINE_MAX_ROWS:
+        job = job_submit(
+            user=request.user,
+            kind="list_export",
+            title=_("Xuất danh sách %(list)s (%(format)s, %(rows)s dòng)")
+            % {
+                "list": object_type.label_plural,
+                "format": fmt.upper(),
+                "rows": number_format(total, force_grouping=True),
+            },
+            params={
+                "type": type_key,
+                "fmt": fmt,
+                # Filters and sort order; the rows' scope is the job's user's, at run time.
+                "query": request.GET.urlencode(),
+                "language": get_language(),
+                "scope": scope_params(scope_of(request.user)),
+            },
+        )
+        return redirect("jobs:detail", job.pk)
+    content, content_type, filename = export_content(request, object_type, fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

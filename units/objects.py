@@ -227,10 +227,10 @@ def _organization_detail_context(request, organization) -> dict:
     }
 
 
-def _organization_export(queryset, fmt):
+def _organization_export(queryset, fmt, progress=None):
     from units.resources import OrganizationResource, write_table
 
-    dataset = OrganizationResource().export(queryset)
+    dataset = OrganizationResource().export(queryset, progress=progress)
     content = write_table(dataset, fmt)
     content_type = (
         "text/csv; charset=utf-8"

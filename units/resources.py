@@ -840,7 +840,8 @@ class SpreadsheetResource(resources.ModelResource):
     def export_queryset(self, queryset):
         return queryset
 
-    def export(self, queryset=None, **kwargs):
+    def export(self, queryset=None, progress=None, **kwargs):
+        """The rows as a dataset; `progress(done)` hears each row written, if given."""
         if queryset is None:
             queryset = self.get_queryset()
         queryset = self.export_queryset(queryset)
@@ -851,9 +852,11 @@ class SpreadsheetResource(resources.ModelResource):
             if not selected or c.key in selected or self.follows_selection(c.key, selected)
         ]
         dataset = tablib.Dataset(headers=[str(c.header) for c in columns])
-        for obj in queryset:
+        for done, obj in enumerate(queryset, start=1):
             values = self.export_values(obj)
             dataset.append([values.get(c.key) for c in columns])
+            if progress is not None:
+                progress(done)
         return dataset
 
     def export_columns(self, queryset) -> list[Column]:

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from units.files import StoredFileMissing
 from units.forms import DateField
 from units.models import AdministrativeUnit, Organization
 from units.scoping import scope_of
@@ -166,3 +168,10 @@ def border_mark(request):
             )
             return redirect("registry:units_list")
     return render(request, "units/border_mark.html", {"form": form})
+
+
+def page_not_found(request, exception):
+    """The 404 page; a record whose file the storage lost says so instead of "no page"."""
+    if isinstance(exception, StoredFileMissing):
+        return render(request, "404.html", {"file_missing": True}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -149,3 +149,14 @@ def test_the_review_page_links_its_issued_summary(client, world, people):
     page = client.get(f"/reviews/{world.party_review.pk}/").content.decode()
     assert f"/documents/{document.pk}.pdf" in page
     assert "/documents/issue/reviews/" in page
+
+
+def test_an_issued_pdf_whose_file_was_deleted_is_a_404_that_says_so(client, world, people):
+    document = issued(world, people)
+    document.pdf.storage.delete(document.pdf.name)
+    client.force_login(people["clerk"])
+
+    response = client.get(f"/documents/{document.pk}.pdf")
+
+    assert response.status_code == 404
+    assert "Tệp không còn trong kho lưu trữ" in response.content.decode()

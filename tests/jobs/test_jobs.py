@@ -179,3 +179,14 @@ def test_the_job_list_costs_the_same_queries_for_many_jobs(
         page = client.get(reverse("jobs:list"))
 
     assert page.content.decode().count("/jobs/") >= 9
+
+
+def test_a_result_whose_file_was_deleted_is_a_404_that_says_so(runners, owner, client):
+    job = job_submit(user=owner, kind="count", title="Đếm", params={"n": 1})
+    client.force_login(owner)
+    job.result_file.storage.delete(job.result_file.name)
+
+    response = client.get(reverse("jobs:download", args=[job.pk]))
+
+    assert response.status_code == 404
+    assert "Tệp không còn trong kho lưu trữ" in response.content.decode()

@@ -50,6 +50,10 @@ def huế_objects(world):
 def expected(role: str, key: str, page: str) -> int:
     if role == "anonymous":
         return 302
+    if page == "export" and key == "units":
+        # Every unit since before the 2025 reform: more rows than an export writes
+        # inside a request, so a background job does it (registry.exports).
+        return 302
     if page in ("list", "export"):
         return 200
     if page == "create":
