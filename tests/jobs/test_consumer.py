@@ -16,11 +16,12 @@ def test_a_real_consumer_process_answers_a_queued_task(tmp_path):
     env.pop("REDIS_URL", None)
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
     # --no-periodic: this consumer must not run the daily tasks on anyone's database.
+    log = tmp_path / "consumer.log"
     consumer = subprocess.Popen(
-        [*manage, "run_huey", "--workers", "1", "--no-periodic", "--quiet"],
+        [*manage, "run_huey", "--workers", "1", "--no-periodic"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     try:
         check = subprocess.run(
@@ -34,7 +35,7 @@ def test_a_real_consumer_process_answers_a_queued_task(tmp_path):
         consumer.terminate()
         consumer.wait(timeout=30)
 
-    assert check.returncode == 0, check.stderr
+    assert check.returncode == 0, check.stderr + log.read_text(errors="replace")[-3000:]
     assert "queue ok" in check.stdout
 
 
