@@ -22,7 +22,16 @@ class ReviewDueOverrideAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.review_due_override_set(
-            agreement=obj.agreement, month=obj.month, day=obj.day, note=obj.note
+            agreement=obj.agreement,
+            month=obj.month,
+            day=obj.day,
+            note=obj.note,
+            user=request.user,
+        )
+
+    def delete_model(self, request, obj):
+        services.review_due_override_set(
+            agreement=obj.agreement, month=None, day=None, user=request.user
         )
 
 

@@ -31,16 +31,19 @@ from units.roles import DATA_ENTRY, OFFICIAL
 
 @transaction.atomic
 def review_due_override_set(
-    *, agreement: Agreement, month: int | None, day: int | None, note: str = ""
+    *, agreement: Agreement, month: int | None, day: int | None, note: str = "", user=None
 ) -> ReviewDueOverride | None:
-    """Give an agreement its own review due day, or (no month) return it to its kind's."""
+    """Give an agreement its own review due day, or (no month) return it to its kind's.
+    `user` is recorded in the history as who made the change."""
+    override = ReviewDueOverride.objects.filter(agreement=agreement).first()
     if month is None:
-        ReviewDueOverride.objects.filter(agreement=agreement).delete()
+        if override is not None:
+            override._history_user = user
+            override.delete()
         return None
-    override = ReviewDueOverride.objects.filter(agreement=agreement).first() or (
-        ReviewDueOverride(agreement=agreement)
-    )
+    override = override or ReviewDueOverride(agreement=agreement)
     override.month, override.day, override.note = month, day, note
+    override._history_user = user
     override.full_clean()
     override.save()
     return override

@@ -53,3 +53,16 @@ def test_a_due_day_change_moves_the_stamps_of_its_province_and_the_country_only(
     after = (data_stamp(hue.pk), data_stamp(), annual_summary_stamp(hue, 2025))
     assert all(old != new for old, new in zip(before, after, strict=True))
     assert data_stamp(lang_son.pk) == lang_son_before
+
+
+def test_the_history_of_a_due_day_records_who_set_and_removed_it(late_review, users):
+    from deadlines.models import ReviewDueOverride
+
+    review_due_override_set(agreement=late_review, month=5, day=31, user=users.hue_clerk)
+    review_due_override_set(agreement=late_review, month=None, day=None, user=users.hue_clerk)
+
+    records = ReviewDueOverride.history.filter(agreement_id=late_review.pk).order_by("history_id")
+    assert [(r.history_type, r.history_user_id) for r in records] == [
+        ("+", users.hue_clerk.pk),
+        ("-", users.hue_clerk.pk),
+    ]
