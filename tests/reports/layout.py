@@ -116,8 +116,16 @@ def outside(pdf: bytes, left_mm: float, right_mm: float) -> list[Word]:
     """Words printed past the left or right margin: across the table's edge."""
     found = []
     with read(pdf) as document:
-        width = float(document.pages[0].width)
+        # Each page its own width: the appendix is set on landscape pages.
+        widths = {number: float(page.width) for number, page in enumerate(document.pages, 1)}
     for word in words(pdf):
-        if word.x0 < left_mm * MM - TOLERANCE or word.x1 > width - right_mm * MM + TOLERANCE:
+        right_edge = widths[word.page] - right_mm * MM
+        if word.x0 < left_mm * MM - TOLERANCE or word.x1 > right_edge + TOLERANCE:
             found.append(word)
     return found
+
+
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """Each page's width and height in points."""
+    with read(pdf) as document:
+        return [(float(page.width), float(page.height)) for page in document.pages]

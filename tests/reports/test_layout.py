@@ -143,3 +143,21 @@ def test_the_large_summary_keeps_its_elements_in_order(large_summary):
     )
     assert read.top_margin_texts(large_summary)[0] == ""
     assert {font.family for font in read.fonts(large_summary)} == {"Liberation Serif"}
+
+
+def test_the_appendix_runs_on_landscape_pages_in_five_columns(large_summary):
+    """Its own pages, turned across: the body stays portrait A4."""
+    sizes = layout.page_sizes(large_summary)
+    appendix_page = layout.find(layout.lines(large_summary), "PHỤ LỤC").page
+    portrait, landscape = (595.3, 841.9), (841.9, 595.3)
+    rounded = [(round(width, 1), round(height, 1)) for width, height in sizes]
+    assert rounded[: appendix_page - 1] == [portrait] * (appendix_page - 1)
+    assert rounded[appendix_page - 1 :] == [landscape] * (len(sizes) - appendix_page + 1)
+    text = " ".join(read.flat(large_summary).split())
+    appendix = text[text.index("PHỤ LỤC: DANH SÁCH") :]
+    assert "TT Số, ký hiệu, ngày ký Tên văn bản Các bên ký kết" in appendix
+    assert "Hiệu lực; trạng thái; sơ kết năm 2025" in appendix
+    # The number cited with its date (the long symbol wraps after its hyphen), the
+    # validity with the status and the review.
+    assert "100-QC/ĐUBĐBP- ĐUXBG ngày 31/12/2024 Quy chế phối hợp" in appendix
+    assert "2025–2030; đang có hiệu lực; chưa sơ kết" in appendix
