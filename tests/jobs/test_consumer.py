@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 
@@ -24,6 +25,10 @@ def test_a_real_consumer_process_answers_a_queued_task(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
+        # The consumer first: SqliteHuey creates its file and switches it to WAL as it
+        # loads, and two processes doing that to a new file at the same moment can get
+        # "database is locked" (the queue_check then fails in Django's app loading).
+        _wait_until_started(consumer, log)
         check = subprocess.run(
             [*manage, "queue_check", "--timeout", "60"],
             env=env,
@@ -37,6 +42,16 @@ def test_a_real_consumer_process_answers_a_queued_task(tmp_path):
 
     assert check.returncode == 0, check.stderr + log.read_text(errors="replace")[-3000:]
     assert "queue ok" in check.stdout
+
+
+def _wait_until_started(consumer, log, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "consumer started" in log.read_text(errors="replace"):
+            return
+        assert consumer.poll() is None, log.read_text(errors="replace")[-3000:]
+        time.sleep(0.2)
+    raise AssertionError("the consumer did not start: " + log.read_text(errors="replace")[-3000:])
 
 
 def test_queue_check_fails_when_no_consumer_runs(tmp_path):
