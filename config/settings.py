@@ -231,6 +231,9 @@ else:
     HUEY.update(huey_class="huey.SqliteHuey", filename=str(HUEY_FILE))
 # A running job whose worker has not reported for this long is taken as dead.
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=600)
+# A finished job's result file (an export, a batch of reports) is deleted after this many
+# days; the job itself and its summary stay in the user's list.
+JOB_RESULT_KEPT_DAYS = env.int("JOB_RESULT_KEPT_DAYS", default=7)
 # Functions without arguments that the consumer runs on a schedule: dotted path ->
 # crontab fields "minute hour day month day_of_week", in UTC (Vietnam is UTC+7).
 PERIODIC_TASKS = {

@@ -192,7 +192,8 @@ INTERRUPTED = _(
 
 
 def jobs_tidy() -> None:
-    """Periodic: fail running jobs whose worker stopped reporting; drop old inputs."""
+    """Periodic: fail running jobs whose worker stopped reporting; drop old inputs and,
+    after JOB_RESULT_KEPT_DAYS, old result files (the job and its summary stay)."""
     now = time.time()
     for job in Job.objects.filter(state=State.RUNNING):
         _done, _total, reported = progress_of(job)
@@ -202,3 +203,8 @@ def jobs_tidy() -> None:
     cutoff = timezone.now() - timezone.timedelta(seconds=INPUT_KEPT_SECONDS)
     for job in Job.objects.filter(finished_at__lt=cutoff).exclude(input_file=""):
         job.input_file.delete(save=True)
+    kept = timezone.now() - timezone.timedelta(days=settings.JOB_RESULT_KEPT_DAYS)
+    for job in Job.objects.filter(finished_at__lt=kept).exclude(result_file=""):
+        # The name stays: the job's page says which file was there and that it expired.
+        job.result_file.delete(save=False)
+        job.save(update_fields=["result_file"])

@@ -1,5 +1,6 @@
 """A user's own background jobs: the list, one job's page, its progress as JSON, its file."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -37,6 +38,7 @@ def job_detail(request, pk: int):
         "done": done,
         "total": total,
         "percent": _percent(done, total),
+        "result_kept_days": settings.JOB_RESULT_KEPT_DAYS,
         "result_template": (
             runner.result_template if runner and job.state == Job.State.DONE else ""
         ),

@@ -120,6 +120,35 @@ def test_a_job_whose_worker_stopped_reporting_is_marked_failed(runners, owner, s
     HUEY.delete(services.progress_key(alive.pk))
 
 
+def test_result_files_are_deleted_after_the_kept_days(
+    runners, owner, settings, client, files_in_tmp
+):
+    settings.JOB_RESULT_KEPT_DAYS = 7
+    old = job_submit(user=owner, kind="count", title="Cũ", params={"n": 1})
+    recent = job_submit(user=owner, kind="count", title="Mới", params={"n": 1})
+    now = datetime.datetime.now(datetime.UTC)
+    Job.objects.filter(pk=old.pk).update(finished_at=now - datetime.timedelta(days=8))
+    Job.objects.filter(pk=recent.pk).update(finished_at=now - datetime.timedelta(days=6))
+    old.refresh_from_db()
+    stored = old.result_file.name
+    storage = old.result_file.storage
+    assert storage.exists(stored)
+
+    services.jobs_tidy()
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.result_file and not storage.exists(stored)
+    assert old.result_name == "count.txt" and old.state == Job.State.DONE
+    assert recent.result_file and storage.exists(recent.result_file.name)
+    client.force_login(owner)
+    page = client.get(reverse("jobs:detail", args=[old.pk])).content.decode()
+    assert "Tệp kết quả count.txt chỉ được giữ 7 ngày và đã được xóa" in page
+    assert reverse("jobs:download", args=[old.pk]) not in page
+    assert client.get(reverse("jobs:download", args=[old.pk])).status_code == 404
+    assert client.get(reverse("jobs:download", args=[recent.pk])).status_code == 200
+
+
 def test_a_job_delivered_twice_runs_once(runners, owner):
     job = job_submit(user=owner, kind="count", title="Đếm", params={"n": 2})
     finished_at = job.finished_at
