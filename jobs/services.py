@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -119,11 +120,26 @@ def job_create(
     return job
 
 
-def job_submit(**kwargs) -> Job:
-    """Create a job and queue it; in tests (immediate mode) it has run on return."""
+def job_submit(*, once: bool = False, **kwargs) -> Job:
+    """Create a job and queue it; in tests (immediate mode) it has run on return.
+
+    With `once`, a job of the same user, kind and parameters that is still queued or
+    running is returned instead of a second one: a double click or a reload of the
+    link that started it goes to the job already under way.
+    """
     from jobs.tasks import run_job
 
-    job = job_create(**kwargs)
+    if once:
+        with transaction.atomic():
+            # One user's submissions one at a time (a row lock on PostgreSQL), so two
+            # clicks in flight cannot both find nothing and both create.
+            get_user_model().objects.select_for_update().filter(pk=kwargs["user"].pk).exists()
+            pending = _pending_twin(kwargs)
+            if pending is not None:
+                return pending
+            job = job_create(**kwargs)
+    else:
+        job = job_create(**kwargs)
     try:
         run_job(job.pk)
     except Exception:
@@ -132,6 +148,16 @@ def job_submit(**kwargs) -> Job:
         job_fail(job=job, message=UNQUEUED)
     job.refresh_from_db()
     return job
+
+
+def _pending_twin(kwargs) -> Job | None:
+    params = kwargs.get("params") or {}
+    pending = Job.objects.filter(
+        user=kwargs["user"], kind=kwargs["kind"], state__in=[State.QUEUED, State.RUNNING]
+    ).order_by("-created_at")
+    # Compared here rather than in SQL: JSON equality differs between the databases, and a
+    # user has few jobs under way.
+    return next((job for job in pending if job.params == params), None)
 
 
 def job_run(*, job_id: int) -> None:

@@ -184,6 +184,7 @@ def object_export(request, type_key: str, fmt: str):
     total = rows.count()
     if total > settings.EXPORT_INLINE_MAX_ROWS:
         job = job_submit(
+            once=True,
             user=request.user,
             kind="list_export",
             title=_("Xuất danh sách %(list)s (%(format)s, %(rows)s dòng)")

@@ -114,6 +114,7 @@ def annual_pdf(request, year: int):
     if cached is None and selectors.annual_summary_is_long(province):
         # Rendering takes seconds per hundred agreements: a background job does it.
         job = job_submit(
+            once=True,
             user=request.user,
             kind="annual_pdf",
             title=gettext("Báo cáo tổng hợp năm %(year)s: %(scope)s")
@@ -153,6 +154,7 @@ def annual_batch(request, year: int):
     if not scope_of(request.user).everything or not FIRST_YEAR <= year <= timezone.localdate().year:
         raise Http404
     job = job_submit(
+        once=True,
         user=request.user,
         kind="annual_batch",
         title=gettext("Báo cáo tổng hợp năm %(year)s của mọi phạm vi (ZIP)") % {"year": year},

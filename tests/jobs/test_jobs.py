@@ -219,3 +219,32 @@ def test_a_result_whose_file_was_deleted_is_a_404_that_says_so(runners, owner, c
 
     assert response.status_code == 404
     assert "Tệp không còn trong kho lưu trữ" in response.content.decode()
+
+
+@pytest.fixture
+def queue_holds(monkeypatch):
+    """Queued jobs stay queued, as they do while the consumer is busy."""
+    from jobs import tasks
+
+    monkeypatch.setattr(tasks, "run_job", lambda job_id: None)
+
+
+def test_once_returns_the_same_job_still_under_way(runners, owner, queue_holds):
+    first = job_submit(once=True, user=owner, kind="count", title="Đếm", params={"n": 1})
+    again = job_submit(once=True, user=owner, kind="count", title="Đếm", params={"n": 1})
+    assert again.pk == first.pk and first.state == Job.State.QUEUED
+
+    Job.objects.filter(pk=first.pk).update(state=Job.State.RUNNING)
+    assert job_submit(once=True, user=owner, kind="count", title="Đếm", params={"n": 1}).pk == (
+        first.pk
+    )
+    other = job_submit(once=True, user=owner, kind="count", title="Đếm", params={"n": 2})
+    plain = job_submit(user=owner, kind="count", title="Đếm", params={"n": 1})
+    someone = User.objects.create_user("someone", password="x")
+    theirs = job_submit(once=True, user=someone, kind="count", title="Đếm", params={"n": 1})
+    assert len({first.pk, other.pk, plain.pk, theirs.pk}) == 4
+
+    Job.objects.filter(pk=first.pk).update(state=Job.State.DONE)
+    Job.objects.filter(pk=plain.pk).update(state=Job.State.FAILED)
+    after = job_submit(once=True, user=owner, kind="count", title="Đếm", params={"n": 1})
+    assert after.pk not in {first.pk, plain.pk}

@@ -183,3 +183,23 @@ def test_the_job_scopes_by_the_user_now_never_by_what_it_recorded(world, listed)
     assert job.state == Job.State.FAILED
     assert "Phạm vi dữ liệu của tài khoản đã thay đổi" in job.message
     assert not job.result_file
+
+
+@pytest.mark.django_db
+def test_a_second_click_on_a_long_export_goes_to_the_job_under_way(
+    staff_client, world, listed, settings, monkeypatch
+):
+    from jobs import tasks
+
+    monkeypatch.setattr(tasks, "run_job", lambda job_id: None)  # the consumer is busy
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    url = f"/agreements/export.csv{QUERY}"
+
+    first = staff_client.get(url)
+    second = staff_client.get(url)
+    other_format = staff_client.get(url.replace("export.csv", "export.xlsx"))
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert other_format["Location"] != first["Location"]
+    assert Job.objects.filter(kind="list_export").count() == 2
