@@ -133,7 +133,8 @@ def job_submit(*, once: bool = False, **kwargs) -> Job:
         with transaction.atomic():
             # One user's submissions one at a time (a row lock on PostgreSQL), so two
             # clicks in flight cannot both find nothing and both create.
-            get_user_model().objects.select_for_update().filter(pk=kwargs["user"].pk).exists()
+            users = get_user_model().objects.select_for_update()
+            list(users.filter(pk=kwargs["user"].pk).values_list("pk", flat=True))
             pending = _pending_twin(kwargs)
             if pending is not None:
                 return pending
