@@ -5,6 +5,7 @@ import datetime
 from agreements.models import Agreement, AgreementParty
 from reports import renderer, selectors
 from reports.templatetags.report_tags import vn_change, vn_number
+from tests.reports import layout
 from tests.reports import pdf as read
 from tests.reports.conftest import agreement, org
 from units.models import Level, Organization
@@ -83,12 +84,15 @@ def test_comparison_columns_appear_only_where_a_previous_year_has_figures(world)
 
 def test_an_empty_appendix_is_one_sentence(world):
     data = selectors.annual_summary_data(world.hue, 2010)
-    text = read.flat(renderer.render_pdf("reports/annual_summary.html", data))
+    pdf = renderer.render_pdf("reports/annual_summary.html", data)
+    text = read.flat(pdf)
     assert (
         "Không có văn bản phối hợp nào có hiệu lực, được ký kết hoặc kết thúc trong năm 2010."
         in text
     )
     assert "Số, ký hiệu" not in text
+    # No table to turn the page for: every page, the appendix's too, stays portrait.
+    assert {(round(w), round(h)) for w, h in layout.page_sizes(pdf)} == {(595, 842)}
 
 
 def test_the_chart_skips_years_without_figures(world):
