@@ -148,8 +148,10 @@ def _cached_page_references(pdf):
     return cached[1]
 
 
-_pydyf_page_references = pydyf.PDF.page_references.fget
-pydyf.PDF.page_references = property(_cached_page_references)
+# Only over the property this was written for: a pydyf that changes it keeps its own.
+_pydyf_page_references = getattr(vars(pydyf.PDF).get("page_references"), "fget", None)
+if _pydyf_page_references is not None:
+    pydyf.PDF.page_references = property(_cached_page_references)
 
 
 @contextlib.contextmanager
