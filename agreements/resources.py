@@ -16,6 +16,7 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -669,17 +670,16 @@ class AgreementResource(SpreadsheetResource):
         return values
 
 
-REVIEW_TEXT_FIELDS = (
-    "attendees",
-    "situation",
-    "results_leadership",
-    "shortcomings",
-    "causes",
-    "lessons",
-    "directions",
-    "proposals",
-    "recipients",
-)
+def _editable_review_fields(field_class) -> tuple[str, ...]:
+    """The review's editable fields of one type, in the service's order: the import reads
+    and the export writes each group alike."""
+    fields = (Review._meta.get_field(name) for name in services.REVIEW_EDITABLE_FIELDS)
+    return tuple(f.name for f in fields if type(f) is field_class and not f.choices)
+
+
+REVIEW_DATE_FIELDS = _editable_review_fields(models.DateField)
+REVIEW_LINE_FIELDS = _editable_review_fields(models.CharField)
+REVIEW_TEXT_FIELDS = _editable_review_fields(models.TextField)
 
 
 class ReviewResource(SpreadsheetResource):
@@ -823,17 +823,9 @@ class ReviewResource(SpreadsheetResource):
             parsed.values["agreement"] = agreement
         parsed.read(row, "kind", lambda v: parse_choice(v, Review.Kind))
         parsed.read(row, "year", parse_int)
-        for key in ("period_start", "period_end", "held_on", "report_date"):
+        for key in REVIEW_DATE_FIELDS:
             parsed.read(row, key, parse_date)
-        for key in (
-            "held_at",
-            "chaired_by",
-            "report_number",
-            "report_symbol",
-            "report_place",
-            "signer_name",
-            "signer_title",
-        ):
+        for key in REVIEW_LINE_FIELDS:
             parsed.read(row, key)
         for key in REVIEW_TEXT_FIELDS:
             parsed.read(row, key, long_text)
@@ -949,18 +941,9 @@ class ReviewResource(SpreadsheetResource):
                 else ""
             ),
         }
-        for name in ("period_start", "period_end", "held_on", "report_date"):
+        for name in REVIEW_DATE_FIELDS:
             values[name] = date_out(getattr(r, name))
-        for name in (
-            "held_at",
-            "chaired_by",
-            "report_number",
-            "report_symbol",
-            "report_place",
-            "signer_name",
-            "signer_title",
-            *REVIEW_TEXT_FIELDS,
-        ):
+        for name in (*REVIEW_LINE_FIELDS, *REVIEW_TEXT_FIELDS):
             values[name] = getattr(r, name)
         by_id = {i.pk: i.code for i in self.indicators}
         for value in r.indicator_values.all():
