@@ -88,19 +88,32 @@ def _validate_review(review: Review) -> None:
         raise ValidationError(errors)
 
 
+def _from_catalogue(key, model, by_code: dict, unknown):
+    """A catalogue entry given as itself or by its code; an unknown code is refused."""
+    entry = key if isinstance(key, model) else by_code.get(key)
+    if entry is None:
+        raise ValidationError(unknown % {"code": key})
+    return entry
+
+
+def _remove(item, user) -> None:
+    """A review's figure or result emptied by the user: deleted, with who did it."""
+    if item is not None:
+        item._history_user = user
+        item.delete()
+
+
 def _save_indicator_values(review: Review, values: dict, user) -> None:
     """Set indicator values; a blank value removes the figure. Keys: Indicator or code."""
     indicators = {i.code: i for i in Indicator.objects.all()}
     existing = {v.indicator_id: v for v in review.indicator_values.all()}
     for key, raw in values.items():
-        indicator = key if isinstance(key, Indicator) else indicators.get(key)
-        if indicator is None:
-            raise ValidationError(_("Chỉ tiêu “%(code)s” không có trong danh mục.") % {"code": key})
+        indicator = _from_catalogue(
+            key, Indicator, indicators, _("Chỉ tiêu “%(code)s” không có trong danh mục.")
+        )
         current = existing.get(indicator.pk)
         if raw is None or raw == "":
-            if current:
-                current._history_user = user
-                current.delete()
+            _remove(current, user)
             continue
         value = Decimal(str(raw))
         if value < 0:
@@ -125,17 +138,13 @@ def _save_focus_results(review: Review, results: dict, user) -> None:
     areas = {a.code: a for a in FocusArea.objects.all()}
     existing = {r.focus_area_id: r for r in review.focus_results.all()}
     for key, text in results.items():
-        area = key if isinstance(key, FocusArea) else areas.get(key)
-        if area is None:
-            raise ValidationError(
-                _("Nội dung trọng tâm “%(code)s” không có trong danh mục.") % {"code": key}
-            )
+        area = _from_catalogue(
+            key, FocusArea, areas, _("Nội dung trọng tâm “%(code)s” không có trong danh mục.")
+        )
         current = existing.get(area.pk)
         text = (text or "").strip()
         if not text:
-            if current:
-                current._history_user = user
-                current.delete()
+            _remove(current, user)
             continue
         if current and current.text == text:
             continue
