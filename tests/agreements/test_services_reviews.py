@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from agreements.models import IndicatorValue, Review
+from agreements.models import FocusArea, IndicatorValue, Review, ReviewFocusResult
 from agreements.services import review_approve, review_update
 
 
@@ -141,3 +141,42 @@ def test_a_review_cannot_be_approved_twice(agreement, make_review, users):
     with pytest.raises(ValidationError) as exc:
         review_approve(review=review, user=users.hue_official)
     assert exc.value.messages == ["Báo cáo này đã được duyệt."]
+
+
+@pytest.mark.parametrize(
+    ("catalogue", "message"),
+    [
+        ("indicator_values", "Chỉ tiêu “no-such-code” không có trong danh mục."),
+        ("focus_results", "Nội dung trọng tâm “no-such-code” không có trong danh mục."),
+    ],
+)
+def test_a_code_outside_the_catalogues_is_refused_and_nothing_is_written(
+    agreement, make_review, row_counts, catalogue, message
+):
+    before = row_counts()
+    with pytest.raises(ValidationError) as exc:
+        make_review(agreement, **{catalogue: {"no-such-code": "1"}})
+    assert exc.value.messages == [message]
+    assert row_counts() == before
+
+
+def test_an_emptied_figure_or_result_is_removed_in_the_users_name(agreement, make_review, users):
+    area = FocusArea.objects.order_by("pk").first()
+    review = make_review(
+        agreement,
+        indicator_values={"joint_patrols": 12},
+        focus_results={area.code: "Trao đổi thông tin."},
+    )
+    review_update(
+        review=review,
+        user=users.hue_clerk,
+        expected_version=review.version,
+        indicator_values={"joint_patrols": ""},
+        focus_results={area: "  "},
+    )
+    assert not review.indicator_values.exists() and not review.focus_results.exists()
+    removed = IndicatorValue.history.filter(history_type="-").get()
+    assert removed.history_user == users.hue_clerk
+    assert ReviewFocusResult.history.filter(history_type="-").get().history_user == (
+        users.hue_clerk
+    )
