@@ -5,6 +5,7 @@ development configuration themselves.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -251,6 +252,14 @@ ANNUAL_SUMMARY_JOB_AGREEMENTS = env.int("ANNUAL_SUMMARY_JOB_AGREEMENTS", default
 
 # Rendered PDFs are kept on disk, keyed by a fingerprint of the data they show.
 REPORT_CACHE_DIR = env.path("REPORT_CACHE_DIR", default=VAR_DIR / "report-cache")
+# A long appendix (REPORT_SPLIT_MIN_ROWS rows or more) is laid out in two processes at
+# once (reports.split); 1 keeps every render in the calling process. The worker gets
+# REPORT_SPLIT_TIMEOUT seconds before the document is rendered in one process instead.
+REPORT_RENDER_PROCESSES = env.int(
+    "REPORT_RENDER_PROCESSES", default=min(2, len(os.sched_getaffinity(0)))
+)
+REPORT_SPLIT_MIN_ROWS = env.int("REPORT_SPLIT_MIN_ROWS", default=300)
+REPORT_SPLIT_TIMEOUT = env.int("REPORT_SPLIT_TIMEOUT", default=300)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="phoihop-demo")
 
@@ -335,6 +344,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        "pikepdf": {"level": "WARNING"},
         # Failed logins, lockouts and refused input (config.security); keep it in production.
         "security": {"level": "INFO"},
         "axes": {"level": "WARNING"},

@@ -17,6 +17,7 @@ import mimetypes
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -33,13 +34,14 @@ from django.template.loader import render_to_string
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reports import profiles
+from reports import profiles, split
 from reports.templatetags import report_tags
 
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 STYLESHEET = STATIC_DIR / "reports" / "report.css"
 FONT_DIR = STATIC_DIR / "fonts"
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports"
+APPENDIX_REST_TEMPLATE = "reports/annual_appendix_rest.html"
 FONT_FAMILY = "Report Serif"
 # A tagged PDF (PDF/UA) reads aloud in screen readers and keeps the same layout.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
@@ -176,20 +178,54 @@ def _cyclic_gc_paused():
             gc.collect(0)
 
 
-def html_to_pdf(html: str, profile_key: str) -> bytes:
-    """The bare WeasyPrint step, with the shared fonts and stylesheets."""
+def html_to_pdf(html: str, profile_key: str, *, css: str = "", tagged: bool = True) -> bytes:
+    """The bare WeasyPrint step, with the shared fonts and stylesheets (and `css` after
+    them); `tagged=False` leaves out the structure tree, for sheets laid over pages."""
     engine = _get_engine()
+    stylesheets = engine.stylesheets[profile_key]
+    if css:
+        stylesheets = [
+            *stylesheets,
+            weasyprint.CSS(
+                string=css,
+                base_url=STYLESHEET.as_uri(),
+                url_fetcher=engine.fetcher,
+                font_config=engine.font_config,
+            ),
+        ]
     with _render_lock, _cyclic_gc_paused():
         document = weasyprint.HTML(
             string=html, base_url=STYLESHEET.as_uri(), url_fetcher=engine.fetcher
         )
         pdf = document.write_pdf(
-            stylesheets=engine.stylesheets[profile_key],
+            stylesheets=stylesheets,
             font_config=engine.font_config,
-            **PDF_OPTIONS,
+            **(PDF_OPTIONS if tagged else {}),
         )
         del document
         return pdf
+
+
+def warm_up() -> None:
+    """Loads the fonts and stylesheets and renders once, so the next render is warm."""
+    html_to_pdf(_sheets_html(1), profiles.PROFILES["state"].key)
+
+
+def _sheets_html(count: int) -> str:
+    sheets = '<section class="appendix-section wide page-sheet"></section>' * count
+    return (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>-</title></head>'
+        f'<body><main class="document">{sheets}</main></body></html>'
+    )
+
+
+def page_numbers_pdf(first: int, count: int, profile_key: str) -> bytes:
+    """`count` blank appendix pages numbered from `first`, nothing else on them: laid
+    over the pages of an appendix rendered on its own (reports.split)."""
+    css = (
+        f"@page :first {{ counter-reset: page {first}; @top-center {{ content: counter(page); }} }}"
+    )
+    return html_to_pdf(_sheets_html(count), profile_key, css=css, tagged=False)
 
 
 def render_html(template_name: str, data, *, preview: bool = False, extra=None) -> str:
@@ -211,10 +247,48 @@ def render_html(template_name: str, data, *, preview: bool = False, extra=None) 
     return unicodedata.normalize("NFC", render_to_string(template_name, context))
 
 
+@dataclass(frozen=True)
+class Parts:
+    """A document's final HTML: whole in `main`, or, for a long appendix, `main` without
+    the appendix's last rows and `rest` holding them as a document of its own; `whole`
+    gives the whole HTML again should the two parts fail to render or merge."""
+
+    main: str
+    rest: str | None = None
+    whole: Callable[[], str] | None = None
+
+
+def render_parts(template_name: str, data) -> Parts:
+    """The HTML to render, cut where reports.split says a long appendix is cut."""
+    rows = getattr(data, "appendix", None)
+    cut = split.split_point(len(rows)) if rows else None
+    if cut is None:
+        return Parts(render_html(template_name, data))
+    main = render_html(template_name, data, extra={"appendix_rows": rows[:cut]})
+    profile = profiles.PROFILES[data.head.profile]
+    rest = render_to_string(
+        APPENDIX_REST_TEMPLATE,
+        {"data": data, "profile": profile, "rows": rows[cut:], "skip": cut},
+    )
+    return Parts(
+        main,
+        unicodedata.normalize("NFC", rest),
+        whole=lambda: render_html(template_name, data),
+    )
+
+
+def parts_to_pdf(parts: Parts, profile_key: str) -> bytes:
+    """The PDF of `parts`: the two halves at once when there are two."""
+    if parts.rest is None:
+        return html_to_pdf(parts.main, profile_key)
+    pdf = split.render_split(parts.main, parts.rest, profile_key)
+    return pdf if pdf is not None else html_to_pdf(parts.whole(), profile_key)
+
+
 def render_pdf(template_name: str, data) -> bytes:
     """A report's PDF from its gathered data, without the cache: a plain function that
     background jobs and the issuing service call alike."""
-    return html_to_pdf(render_html(template_name, data), data.head.profile)
+    return parts_to_pdf(render_parts(template_name, data), data.head.profile)
 
 
 # Cache ------------------------------------------------------------------------------------
@@ -233,6 +307,7 @@ def _renderer_version() -> str:
             STYLESHEET,
             Path(profiles.__file__),
             Path(__file__),  # profile_css
+            Path(split.__file__),  # how a long appendix's two parts are joined
             Path(report_tags.__file__),  # number and date formats
             *sorted(FONT_DIR.glob("*.ttf")),
         ]

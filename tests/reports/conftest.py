@@ -50,6 +50,33 @@ def agreement(title, kind, province, parties, **extra):
     return created
 
 
+def long_agreements(world, count: int) -> None:
+    """`count` agreements in Huế whose symbols, titles and parties are long."""
+    lead = org(
+        "Đảng ủy Ban Chỉ huy Bộ đội Biên phòng thành phố Huế (cơ quan thường trực)",
+        Organization.Kind.BORDER_GUARD_PARTY_COMMITTEE,
+        Level.PROVINCE,
+        world.hue,
+    )
+    for n in range(count):
+        partner = org(
+            f"Đảng ủy xã biên giới số {n} thuộc địa bàn Đồn Biên phòng cửa khẩu quốc tế",
+            Organization.Kind.LOCAL_PARTY_COMMITTEE,
+            Level.COMMUNE,
+            world.hue,
+        )
+        agreement(
+            f"Quy chế phối hợp trong công tác bảo vệ chủ quyền lãnh thổ, an ninh biên giới số {n}",
+            Agreement.Kind.REGULATION,
+            world.hue,
+            [(lead, AgreementParty.Role.LEAD), (partner, AgreementParty.Role.PARTY)],
+            number=f"{100 + n}-QC/ĐUBĐBP-ĐUXBG",
+            signed_on=datetime.date(2024, 12, 31),
+            valid_from=datetime.date(2025, 1, 1),
+            valid_until=datetime.date(2030, 12, 31),
+        )
+
+
 def values(review, **figures):
     for code, value in figures.items():
         IndicatorValue.objects.create(

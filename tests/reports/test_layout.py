@@ -5,12 +5,10 @@ import datetime
 
 import pytest
 
-from agreements.models import Agreement, AgreementParty
 from reports import profiles, renderer, selectors
 from tests.reports import layout
 from tests.reports import pdf as read
-from tests.reports.conftest import agreement, org
-from units.models import Level, Organization
+from tests.reports.conftest import long_agreements
 
 D = datetime.date
 REVIEW = "reports/review_summary.html"
@@ -95,29 +93,7 @@ def test_no_page_holds_only_the_signature(world, extra_lines):
 @pytest.fixture
 def large_summary(world):
     """A province with many agreements whose symbols, titles and parties are long."""
-    lead = org(
-        "Đảng ủy Ban Chỉ huy Bộ đội Biên phòng thành phố Huế (cơ quan thường trực)",
-        Organization.Kind.BORDER_GUARD_PARTY_COMMITTEE,
-        Level.PROVINCE,
-        world.hue,
-    )
-    for n in range(60):
-        partner = org(
-            f"Đảng ủy xã biên giới số {n} thuộc địa bàn Đồn Biên phòng cửa khẩu quốc tế",
-            Organization.Kind.LOCAL_PARTY_COMMITTEE,
-            Level.COMMUNE,
-            world.hue,
-        )
-        agreement(
-            f"Quy chế phối hợp trong công tác bảo vệ chủ quyền lãnh thổ, an ninh biên giới số {n}",
-            Agreement.Kind.REGULATION,
-            world.hue,
-            [(lead, AgreementParty.Role.LEAD), (partner, AgreementParty.Role.PARTY)],
-            number=f"{100 + n}-QC/ĐUBĐBP-ĐUXBG",
-            signed_on=D(2024, 12, 31),
-            valid_from=D(2025, 1, 1),
-            valid_until=D(2030, 12, 31),
-        )
+    long_agreements(world, 60)
     data = selectors.annual_summary_data(world.hue, 2025)
     return renderer.render_pdf(ANNUAL, data)
 
