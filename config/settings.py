@@ -252,14 +252,14 @@ ANNUAL_SUMMARY_JOB_AGREEMENTS = env.int("ANNUAL_SUMMARY_JOB_AGREEMENTS", default
 
 # Rendered PDFs are kept on disk, keyed by a fingerprint of the data they show.
 REPORT_CACHE_DIR = env.path("REPORT_CACHE_DIR", default=VAR_DIR / "report-cache")
-# A long appendix (REPORT_SPLIT_MIN_ROWS rows or more) is laid out in two processes at
-# once (reports.split); 1 keeps every render in the calling process. The worker gets
-# REPORT_SPLIT_TIMEOUT seconds before the document is rendered in one process instead.
-REPORT_RENDER_PROCESSES = env.int(
-    "REPORT_RENDER_PROCESSES", default=min(2, len(os.sched_getaffinity(0)))
-)
+# A long appendix (REPORT_SPLIT_MIN_ROWS rows or more) is printed as two tables, laid out
+# in two processes at once (reports.split); 1 keeps every render in the calling process.
+# The worker gets REPORT_SPLIT_TIMEOUT seconds from the start of the render before it is
+# stopped and the document is rendered in one process instead.
+_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+REPORT_RENDER_PROCESSES = env.int("REPORT_RENDER_PROCESSES", default=min(2, _CPUS or 1))
 REPORT_SPLIT_MIN_ROWS = env.int("REPORT_SPLIT_MIN_ROWS", default=300)
-REPORT_SPLIT_TIMEOUT = env.int("REPORT_SPLIT_TIMEOUT", default=300)
+REPORT_SPLIT_TIMEOUT = env.int("REPORT_SPLIT_TIMEOUT", default=60)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="phoihop-demo")
 

@@ -25,6 +25,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pikepdf
 import pydyf
 import weasyprint
 from django.conf import settings
@@ -182,18 +183,19 @@ def html_to_pdf(html: str, profile_key: str, *, css: str = "", tagged: bool = Tr
     """The bare WeasyPrint step, with the shared fonts and stylesheets (and `css` after
     them); `tagged=False` leaves out the structure tree, for sheets laid over pages."""
     engine = _get_engine()
-    stylesheets = engine.stylesheets[profile_key]
-    if css:
-        stylesheets = [
-            *stylesheets,
-            weasyprint.CSS(
-                string=css,
-                base_url=STYLESHEET.as_uri(),
-                url_fetcher=engine.fetcher,
-                font_config=engine.font_config,
-            ),
-        ]
     with _render_lock, _cyclic_gc_paused():
+        stylesheets = engine.stylesheets[profile_key]
+        if css:
+            # Inside the lock: a stylesheet is parsed with the shared FontConfiguration.
+            stylesheets = [
+                *stylesheets,
+                weasyprint.CSS(
+                    string=css,
+                    base_url=STYLESHEET.as_uri(),
+                    url_fetcher=engine.fetcher,
+                    font_config=engine.font_config,
+                ),
+            ]
         document = weasyprint.HTML(
             string=html, base_url=STYLESHEET.as_uri(), url_fetcher=engine.fetcher
         )
@@ -249,9 +251,10 @@ def render_html(template_name: str, data, *, preview: bool = False, extra=None) 
 
 @dataclass(frozen=True)
 class Parts:
-    """A document's final HTML: whole in `main`, or, for a long appendix, `main` without
-    the appendix's last rows and `rest` holding them as a document of its own; `whole`
-    gives the whole HTML again should the two parts fail to render or merge."""
+    """A document's final HTML: whole in `main`; or, for a long appendix printed as two
+    tables (reports.split), `main` up to the end of the first table and `rest` holding
+    the second as a document of its own, `whole` giving both tables in one document, on
+    the same pages, for a render in one process."""
 
     main: str
     rest: str | None = None
@@ -270,19 +273,24 @@ def render_parts(template_name: str, data) -> Parts:
         APPENDIX_REST_TEMPLATE,
         {"data": data, "profile": profile, "rows": rows[cut:], "skip": cut},
     )
+    extra = {"appendix_rows": rows[:cut], "appendix_rest": rows[cut:]}
     return Parts(
         main,
         unicodedata.normalize("NFC", rest),
-        whole=lambda: render_html(template_name, data),
+        whole=lambda: render_html(template_name, data, extra=extra),
     )
 
 
 def parts_to_pdf(parts: Parts, profile_key: str) -> bytes:
-    """The PDF of `parts`: the two halves at once when there are two."""
+    """The PDF of `parts`: the two tables of a long appendix at once where there is a
+    second process, else (or should that fail) the whole document in this one."""
     if parts.rest is None:
         return html_to_pdf(parts.main, profile_key)
-    pdf = split.render_split(parts.main, parts.rest, profile_key)
-    return pdf if pdf is not None else html_to_pdf(parts.whole(), profile_key)
+    if split.in_two_processes():
+        pdf = split.render_split(parts.main, parts.rest, profile_key)
+        if pdf is not None:
+            return pdf
+    return html_to_pdf(parts.whole(), profile_key)
 
 
 def render_pdf(template_name: str, data) -> bytes:
@@ -302,6 +310,8 @@ def _renderer_version() -> str:
     global _version
     if _version is None:
         digest = hashlib.sha256(weasyprint.__version__.encode())
+        # pikepdf and its qpdf write the merged PDF of a long appendix (reports.split).
+        digest.update(f"{pikepdf.__version__} {pikepdf.__libqpdf_version__}".encode())
         files = [
             *sorted(TEMPLATE_DIR.glob("*.html")),
             STYLESHEET,

@@ -1,10 +1,14 @@
-"""A long appendix laid out in two processes (reports.split): the merged PDF reads as
-the document rendered in one process, with its page numbers, its structure tree and
-clean pages; anything failing falls back to one process."""
+"""A long appendix printed as two tables and laid out in two processes (reports.split):
+the merged PDF has the pages of the document rendered in one process, its page
+numbers, one structure tree and clean pages; anything failing falls back to one
+process, with the same pages."""
 
 import io
 import logging
 import os
+import time
+from collections import Counter
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -34,8 +38,12 @@ def summary_data(world, split_settings):
 
 
 @pytest.fixture
-def split_pdf(summary_data):
-    return renderer.render_pdf(ANNUAL, summary_data)
+def split_pdf(summary_data, caplog):
+    with caplog.at_level(logging.INFO, logger="reports.split"):
+        pdf = renderer.render_pdf(ANNUAL, summary_data)
+    # Made in two processes and merged: nothing fell back to one process.
+    assert [record.getMessage() for record in caplog.records] == []
+    return pdf
 
 
 @pytest.fixture
@@ -51,16 +59,17 @@ def numbers_in_first_column(html: str) -> list[int]:
     return [int(row.split("</td>", 1)[0]) for row in rows]
 
 
-def test_only_a_long_appendix_is_cut_and_only_with_a_second_process(settings):
+def test_only_a_long_appendix_is_cut(settings):
     settings.REPORT_SPLIT_MIN_ROWS = 300
-    settings.REPORT_RENDER_PROCESSES = 2
     assert split.split_point(299) is None
     cut = split.split_point(832)
     assert cut is not None and 832 // 4 <= cut <= 832 - 832 // 4
     # The body costs about as much as BODY_ROWS rows: the two parts get equal work.
     assert cut + split.BODY_ROWS == pytest.approx(832 - cut, abs=1)
-    settings.REPORT_RENDER_PROCESSES = 1
-    assert split.split_point(832) is None
+    # However low the setting, both tables have rows.
+    settings.REPORT_SPLIT_MIN_ROWS = 0
+    assert [split.split_point(rows) for rows in range(4)] == [None] * 4
+    assert all(0 < split.split_point(rows) < rows for rows in range(4, 50))
 
 
 def test_the_parts_hold_every_row_once_in_order(summary_data):
@@ -75,95 +84,120 @@ def test_the_parts_hold_every_row_once_in_order(summary_data):
     # The body and the signature are in the first part only; the second is the table.
     assert "Nơi nhận" in parts.main and "Nơi nhận" not in parts.rest
     assert 'class="appendix-section wide rest"' in parts.rest
-    assert numbers_in_first_column(parts.whole()) == list(range(1, rows + 1))
+    whole = parts.whole()
+    assert numbers_in_first_column(whole) == list(range(1, rows + 1))
+    assert whole.count('<table class="figures appendix') == 2
 
 
 def test_the_rest_is_laid_out_in_another_process():
     assert split._pool().submit(os.getpid).result(timeout=60) != os.getpid()
 
 
-def test_the_merged_pdf_reads_as_the_whole_document(split_pdf, whole_pdf, caplog):
-    text, whole_text = read.flat(split_pdf), read.flat(whole_pdf)
-    appendix = text[text.index("PHỤ LỤC") :]
+def test_the_merged_pdf_has_the_pages_of_the_one_process_pdf(split_pdf, whole_pdf):
+    assert read.pages(split_pdf) == read.pages(whole_pdf)
+    appendix = read.flat(split_pdf)[read.flat(split_pdf).index("PHỤ LỤC") :]
     symbols = [SYMBOL.format(100 + n) for n in range(ROWS)]
     assert [appendix.count(symbol) for symbol in symbols] == [1] * ROWS
     positions = [appendix.index(symbol) for symbol in symbols]
     assert positions == sorted(positions)
-    before_appendix = whole_text[: whole_text.index("PHỤ LỤC")]
-    assert text.startswith(before_appendix)
-    # The cut leaves the first part's last page partly empty: at most one page more.
-    assert (
-        len(read.pages(whole_pdf)) <= len(read.pages(split_pdf)) <= len(read.pages(whole_pdf)) + 1
-    )
-    assert "render worker" not in caplog.text and "merge" not in caplog.text
 
 
-def test_every_page_but_the_first_is_numbered_in_the_same_place(split_pdf):
-    pages = len(read.pages(split_pdf))
-    assert read.top_margin_texts(split_pdf) == ["", *(str(n) for n in range(2, pages + 1))]
-    first_rest_page = len(pikepdf.open(io.BytesIO(split_pdf)).pages) - rest_pages(split_pdf)
+def page_number_positions(pdf: bytes) -> dict[int, tuple[float, float]]:
     numbers = {}
-    for word in layout.words(split_pdf):
+    for word in layout.words(pdf):
         if word.text == str(word.page) and word.top < 20 * 72 / 25.4:
             numbers[word.page] = (round((word.x0 + word.x1) / 2, 1), round(word.top, 1))
-    # Pages of the first part's appendix and of the second part: one position.
-    assert numbers[first_rest_page] == numbers[first_rest_page + 1]
-    assert numbers[first_rest_page] == numbers[pages]
+    return numbers
 
 
-def rest_pages(pdf: bytes) -> int:
-    """Pages whose structure elements sit under the Part that the second process made."""
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        root = document.Root.StructTreeRoot
-        part = root.K[0].K[len(root.K[0].K) - 1]
-        return len({int(kid.Pg.objgen[0]) for kid in walk(part) if "/Pg" in kid})
+def test_every_page_but_the_first_is_numbered_in_the_same_place(split_pdf, whole_pdf):
+    pages = len(read.pages(split_pdf))
+    assert read.top_margin_texts(split_pdf) == ["", *(str(n) for n in range(2, pages + 1))]
+    # The second part's pages (from the worker) and the first part's: one position.
+    assert page_number_positions(split_pdf) == page_number_positions(whole_pdf)
+    assert len(page_number_positions(split_pdf)) == pages - 1
 
 
 def walk(element):
     yield element
     kids = element.get("/K")
-    if kids is None:
-        return
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
             yield from walk(kid)
 
 
-def elements(pdf: bytes) -> dict[str, int]:
+def elements(pdf: bytes) -> Counter:
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        counts: dict[str, int] = {}
-        for element in walk(document.Root.StructTreeRoot.K[0]):
-            counts[str(element.S)] = counts.get(str(element.S), 0) + 1
-        return counts
+        return Counter(str(e.S) for e in walk(document.Root.StructTreeRoot.K[0]))
 
 
 def test_the_merged_pdf_is_one_structure_tree(split_pdf, whole_pdf):
     with pikepdf.open(io.BytesIO(split_pdf)) as document:
         root = document.Root.StructTreeRoot
         nums = root.ParentTree.Nums
-        keys = [int(nums[i]) for i in range(0, len(nums), 2)]
-        parents = [int(page.obj.StructParents) for page in document.pages]
-        # Every page has its own key in the one parent tree, and every element found
-        # from it points to a page of this file.
-        assert len(set(parents)) == len(parents) and set(parents) <= set(keys)
-        assert int(root.ParentTreeNextKey) == max(keys) + 1
-        pages = {page.obj.objgen for page in document.pages}
-        for i in range(1, len(nums), 2):
-            for element in nums[i]:
-                assert element.Pg.objgen in pages
-                assert element.P.Type == "/StructElem"
+        tree = dict(zip(nums[::2], nums[1::2], strict=True))
         assert len(root.K) == 1 and root.K[0].S == "/Document"
+        assert int(root.ParentTreeNextKey) == max(int(key) for key in tree) + 1
+        for page in document.pages:
+            # Each page has its own key, whose elements are on that page.
+            marked = tree[int(page.obj.StructParents)]
+            assert len(marked) > 0
+            assert {element.Pg.objgen for element in marked} == {page.obj.objgen}
         # Each element's parent is the one that lists it: one tree, not two joined.
         for element in walk(root.K[0]):
             kids = element.get("/K")
             for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
                 if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
                     assert kid.P.objgen == element.objgen
-        assert rest_pages(split_pdf) >= 1
+        # The worker's document hangs under the Document as the last Part.
+        last = root.K[0].K[len(root.K[0].K) - 1]
+        assert last.S == "/Part" and "/Part" in {str(kid.get("/S")) for kid in last.K}
+        # Header cells keep distinct IDs across the two parts (the second part's are
+        # renamed), and every cell's headers are IDs of this file.
+        ids = [str(e.ID) for e in walk(root.K[0]) if "/ID" in e]
+        assert ids and len(ids) == len(set(ids))
+        assert all(str(e.ID).startswith("rest-") for e in walk(last) if "/ID" in e)
+        headers = {
+            str(header)
+            for e in walk(root.K[0])
+            if isinstance(e.get("/A"), pikepdf.Dictionary) and "/Headers" in e.A
+            for header in e.A.Headers
+        }
+        assert headers and headers <= set(ids)
+        assert any(header.startswith("rest-") for header in headers)
     split_counts, whole_counts = elements(split_pdf), elements(whole_pdf)
-    # Every cell of every row is tagged once, as in the document made in one process.
-    assert split_counts["/TD"] == whole_counts["/TD"]
-    assert split_counts["/Part"] == whole_counts["/Part"] + 1
+    # Every cell and row is tagged once, as in the document made in one process.
+    for tag in ("/TD", "/TH", "/TR", "/Table", "/Part"):
+        assert split_counts[tag] == whole_counts[tag] + (1 if tag == "/Part" else 0)
+
+
+def test_each_font_subset_has_a_name_of_its_own(split_pdf):
+    with pikepdf.open(io.BytesIO(split_pdf)) as document:
+        names = {}
+        for page in document.pages:
+            for font in page.obj.Resources.Font.values():
+                names.setdefault(str(font.BaseFont), set()).add(font.objgen)
+            for form in page.obj.Resources.get("/XObject", {}).values():
+                for font in form.get("/Resources", {}).get("/Font", {}).values():
+                    names.setdefault(str(font.BaseFont), set()).add(font.objgen)
+        assert len(names) >= 3
+        assert {name: len(fonts) for name, fonts in names.items() if len(fonts) > 1} == {}
+
+
+def test_the_page_numbers_are_pagination_artifacts_each_page_its_own(split_pdf):
+    with pikepdf.open(io.BytesIO(split_pdf)) as document:
+        last = document.pages[-1]
+        forms = [name for name in last.obj.Resources.XObject if "PageNumber" in name]
+        assert len(forms) == 1
+        content = last.obj.Contents
+        streams = content if isinstance(content, pikepdf.Array) else [content]
+        # The page's own content inside q … Q, then the sheet drawn as an artifact.
+        assert streams[0].read_bytes() == b"q\n"
+        assert streams[-1].read_bytes() == (
+            b"\nQ\n/Artifact <</Type /Pagination /Subtype /Header>> BDC q "
+            + forms[0].encode()
+            + b" Do Q EMC\n"
+        )
 
 
 def test_the_merged_pdf_keeps_clean_pages_and_the_bundled_font(split_pdf):
@@ -190,12 +224,53 @@ def test_without_a_worker_the_document_is_rendered_in_one_process(
     assert read.pages(pdf) == read.pages(whole_pdf)
 
 
-def test_a_failure_in_the_worker_falls_back_to_one_process(summary_data, whole_pdf, caplog):
+def test_a_failed_merge_falls_back_to_the_same_pages(summary_data, whole_pdf, monkeypatch, caplog):
+    def broken(*args):
+        raise ValueError("cannot merge")
+
+    monkeypatch.setattr(split, "merge", broken)
+    with caplog.at_level(logging.ERROR, logger="reports.split"):
+        pdf = renderer.render_pdf(ANNUAL, summary_data)
+    assert "Could not merge the two parts of a report" in caplog.text
+    assert read.pages(pdf) == read.pages(whole_pdf)
+
+
+def test_a_failed_render_in_the_worker_keeps_the_worker(summary_data, caplog):
     parts = renderer.render_parts(ANNUAL, summary_data)
+    worker = split._pool().submit(os.getpid).result(timeout=60)
     with caplog.at_level(logging.ERROR, logger="reports.split"):
         # Nothing to render reaches the worker: its render fails there, not here.
         assert split.render_split(parts.main, None, "state") is None
-        assert "The render worker failed on a report's appendix" in caplog.text
-    assert read.pages(renderer.parts_to_pdf(parts, "state")) == read.pages(whole_pdf)
-    # The worker is started again for the next document.
-    assert split._pool().submit(os.getpid).result(timeout=60) != os.getpid()
+    assert "The render worker failed on a report's appendix" in caplog.text
+    assert split._pool().submit(os.getpid).result(timeout=60) == worker
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    return state != "Z"
+
+
+def test_a_worker_past_its_time_is_stopped_and_replaced(summary_data, settings, caplog):
+    parts = renderer.render_parts(ANNUAL, summary_data)
+    worker = split._pool().submit(os.getpid).result(timeout=60)
+    settings.REPORT_SPLIT_TIMEOUT = 0
+    # A one-line first part, and a second part of some 400 rows that keeps the worker
+    # busy for seconds: here is done long before the worker is.
+    main = '<html lang="vi"><body><p>1</p></body></html>'
+    start, end = parts.rest.index("<tbody>") + 7, parts.rest.index("</tbody>")
+    rest = parts.rest[:start] + parts.rest[start:end] * 8 + parts.rest[end:]
+    with caplog.at_level(logging.ERROR, logger="reports.split"):
+        assert split.render_split(main, rest, "state") is None
+    assert "took too long" in caplog.text
+    # Stopped, not left to finish its render.
+    for _ in range(10):
+        if not alive(worker):
+            break
+        time.sleep(0.1)
+    assert not alive(worker)
+    settings.REPORT_SPLIT_TIMEOUT = 60
+    assert split._pool().submit(os.getpid).result(timeout=60) not in {worker, os.getpid()}
