@@ -40,6 +40,10 @@ BODY_ROWS = 160
 
 _executor: ProcessPoolExecutor | None = None
 _executor_lock = threading.Lock()
+# After the worker stopped, failed to start or ran out of time, long documents are
+# rendered in one process for a while instead of paying for a new worker each time.
+BACKOFF_SECONDS = 600
+_resting_until = 0.0
 
 SUBSET_TAG = re.compile(r"^/([A-Z]{6})\+(.+)$")
 
@@ -52,7 +56,7 @@ def split_point(rows: int) -> int | None:
 
 
 def in_two_processes() -> bool:
-    return settings.REPORT_RENDER_PROCESSES >= 2
+    return settings.REPORT_RENDER_PROCESSES >= 2 and time.monotonic() >= _resting_until
 
 
 def _start_worker(settings_module: str) -> None:
@@ -92,11 +96,13 @@ def _pool() -> ProcessPoolExecutor:
 def _discard_pool(pool: ProcessPoolExecutor) -> None:
     """Stops `pool`'s worker, even in the middle of a render, if it is still the current
     pool: another thread may already have replaced it with a healthy one."""
-    global _executor
+    global _executor, _resting_until
     with _executor_lock:
         if _executor is not pool:
             return
         _executor = None
+        _resting_until = time.monotonic() + BACKOFF_SECONDS
+    logger.warning("Long reports are rendered in one process for %d s", BACKOFF_SECONDS)
     # The executor cannot stop a task that has started; its process can be stopped.
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
