@@ -210,7 +210,7 @@ def html_to_pdf(html: str, profile_key: str, *, css: str = "", tagged: bool = Tr
 
 def warm_up() -> None:
     """Loads the fonts and stylesheets and renders once, so the next render is warm."""
-    html_to_pdf(_sheets_html(1), profiles.PROFILES["state"].key)
+    html_to_pdf(_sheets_html(1), "state")
 
 
 def _sheets_html(count: int) -> str:

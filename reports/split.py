@@ -34,6 +34,10 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
+# reports.renderer imports this module, and the functions here call the renderer: they
+# import it when they run. In the worker that also keeps unpickling this module's
+# functions free of Django's app loading, which the worker's initializer does first.
+
 # Laying out the document's body costs about as much as this many appendix rows: the
 # cut gives both processes the same work.
 BODY_ROWS = 160
